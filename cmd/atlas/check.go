@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+)
+
+func cmdCheck(args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlagSet("check", stderr, &cfg, false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	corpus, probs, err := loadCorpus(cfg.content)
+	if err != nil {
+		return err
+	}
+	for _, p := range probs {
+		fmt.Fprintln(stdout, p)
+	}
+	errs := content.Errors(probs)
+	fmt.Fprintf(stderr, "%d entries loaded; %d errors, %d warnings\n", corpus.Len(), errs, len(probs)-errs)
+	if errs > 0 {
+		return errProblems
+	}
+	return nil
+}
+
+// loadCorpus loads the content folder; problem paths are given relative to the working
+// directory so that editors can jump to them.
+func loadCorpus(dir string) (*content.Corpus, []content.Problem, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, nil, fmt.Errorf("content folder: %w", err)
+	}
+	corpus, probs, err := content.Load(os.DirFS(dir), ".", content.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range probs {
+		probs[i].Path = joinPath(dir, probs[i].Path)
+	}
+	return corpus, probs, nil
+}
+
+func joinPath(dir, p string) string {
+	if dir == "." || dir == "" {
+		return p
+	}
+	return dir + "/" + p
+}

@@ -1,0 +1,100 @@
+package content
+
+import (
+	"html/template"
+	"strconv"
+)
+
+// Entry is one content file: its front matter, its rendered body and the text that is indexed.
+type Entry struct {
+	ID   string // file name without .md; unique across the corpus
+	Path string // path relative to the content root, with forward slashes
+
+	Title        string
+	Kind         Kind
+	Countries    []string
+	Topics       []string
+	Stages       []string
+	Phases       []string
+	Audiences    []string
+	Themes       []string
+	Type         string
+	Issuer       string
+	Published    string
+	URL          string
+	Language     string
+	LastVerified string
+	Summary      string
+	Status       string
+	SupersededBy string
+	Question     string
+	Terms        []string
+	ContactPoint string
+	Synonyms     []string
+	Date         string
+	Related      []string
+
+	HTML     template.HTML // rendered body; safe because raw HTML is off in the renderer
+	Text     string        // plain text of the body
+	Sections []Section
+
+	lines map[string]int // file line of each front-matter key, for later checks
+	items map[string][]int
+}
+
+// Section is a part of an entry's body under one heading.
+type Section struct {
+	Title  string
+	Anchor string
+	Level  int
+	Text   string
+}
+
+// workshopYear is the year findings are dated by: the workshop took place on 7 December 2023.
+const workshopYear = 2023
+
+// When returns the date an entry is placed by: publication for guidance, the milestone date,
+// the workshop date for findings; "" for entries without one.
+func (e *Entry) When() string {
+	switch e.Kind {
+	case Guidance:
+		return e.Published
+	case Milestone:
+		return e.Date
+	case Finding:
+		return "2023-12-07"
+	}
+	return ""
+}
+
+// Year is the year of When, or 0.
+func (e *Entry) Year() int {
+	w := e.When()
+	if len(w) < 4 {
+		return 0
+	}
+	y, err := strconv.Atoi(w[:4])
+	if err != nil {
+		return 0
+	}
+	return y
+}
+
+// Line returns the file line of a front-matter key, or 1 when the key is absent.
+func (e *Entry) Line(key string) int {
+	if l, ok := e.lines[key]; ok {
+		return l
+	}
+	return 1
+}
+
+// itemLine returns the file line of the i-th item of a list key.
+func (e *Entry) itemLine(key string, i int) int {
+	if ls := e.items[key]; i < len(ls) {
+		return ls[i]
+	}
+	return e.Line(key)
+}
+
+// IsActive reports whether the entry is neither superseded nor withdrawn.
+func (e *Entry) IsActive() bool { return e.Status == "" || e.Status == "active" }

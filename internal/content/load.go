@@ -1,0 +1,124 @@
+package content
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Corpus is the set of entries that loaded without errors.
+type Corpus struct {
+	Entries []*Entry // sorted by id
+	byID    map[string]*Entry
+
+	// Fingerprint is a hash of every content file's path and bytes, including files that
+	// failed to load, so that any edit makes a built index stale.
+	Fingerprint string
+}
+
+// Get returns the entry with the given id, or nil.
+func (c *Corpus) Get(id string) *Entry { return c.byID[id] }
+
+// Len is the number of entries.
+func (c *Corpus) Len() int { return len(c.Entries) }
+
+// Options adjusts loading.
+type Options struct {
+	// Now is the date future dates and old verifications are measured against; zero means
+	// time.Now.
+	Now time.Time
+}
+
+// Load reads every .md file under root in fsys. It returns the entries that loaded and every
+// problem found, sorted by path and line; files with errors are left out of the corpus.
+// An error is returned only when the tree itself cannot be read.
+func Load(fsys fs.FS, root string, opts Options) (*Corpus, []Problem, error) {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	r := NewRenderer()
+	var paths []string
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, ".md") && !strings.HasPrefix(d.Name(), ".") {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", root, err)
+	}
+	slices.Sort(paths)
+
+	h := sha256.New()
+	var probs []Problem
+	c := &Corpus{byID: map[string]*Entry{}}
+	firstPath := map[string]string{}
+	for _, p := range paths {
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading %s: %w", p, err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(data))
+		h.Write(data)
+
+		e, ps := parseEntry(r, p, data, now)
+		probs = append(probs, ps...)
+		id := strings.TrimSuffix(path.Base(p), ".md")
+		if prev, dup := firstPath[id]; dup {
+			probs = append(probs, Problem{Path: p, Line: 1,
+				Message: fmt.Sprintf("duplicate id %q: %s has the same file name", id, prev)})
+			continue
+		}
+		firstPath[id] = p
+		if Errors(ps) > 0 {
+			continue
+		}
+		c.Entries = append(c.Entries, e)
+		c.byID[e.ID] = e
+	}
+	c.Fingerprint = hex.EncodeToString(h.Sum(nil))
+	slices.SortFunc(c.Entries, func(a, b *Entry) int { return strings.Compare(a.ID, b.ID) })
+	probs = append(probs, crossCheck(c, firstPath, now)...)
+	sortProblems(probs)
+	return c, probs, nil
+}
+
+// parseEntry decodes one file. The entry is usable only when no problem is an Error.
+func parseEntry(r *Renderer, p string, data []byte, now time.Time) (*Entry, []Problem) {
+	e := &Entry{Path: p, ID: strings.TrimSuffix(path.Base(p), ".md")}
+	var probs []Problem
+	if msg := checkID(e.ID, now); msg != "" {
+		probs = append(probs, Problem{Path: p, Line: 1, Message: "file name: " + msg})
+	}
+	fm, body, bodyLine, err := splitFrontMatter(data)
+	if err != nil {
+		return e, append(probs, Problem{Path: p, Line: 1, Message: err.Error()})
+	}
+	probs = append(probs, decodeFrontMatter(e, fm, now)...)
+	if Errors(probs) > 0 {
+		return e, probs
+	}
+	probs = append(probs, checkEntry(e, now)...)
+	if len(strings.TrimSpace(string(body))) == 0 {
+		probs = append(probs, Problem{Path: p, Line: bodyLine, Message: "the body is empty: write the entry below the front matter"})
+	}
+	if err := r.Render(e, body); err != nil {
+		probs = append(probs, Problem{Path: p, Line: bodyLine, Message: "rendering Markdown: " + err.Error()})
+	}
+	return e, probs
+}

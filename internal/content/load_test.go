@@ -1,0 +1,179 @@
+package content
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+var testNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+const goodGuidance = `---
+title: Good guidance
+kind: guidance
+countries: [nl]
+issuer: Ministry
+type: guideline
+topics: [institutional-role]
+stages: [basic]
+phases: [partnership]
+audiences: [institution]
+published: 2023-03
+url: https://example.org/good
+language: en
+last_verified: 2026-11-01
+summary: A good entry.
+---
+
+## What it is
+Text with **bold** and a [link](https://example.org).
+`
+
+func load(t *testing.T, files map[string]string) (*Corpus, []Problem) {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, body := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(body)}
+	}
+	c, probs, err := Load(fsys, ".", Options{Now: testNow})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return c, probs
+}
+
+func TestLoadBrokenFiles(t *testing.T) {
+	for _, test := range []struct {
+		name string
+		file string
+		want []string // problems, as printed
+	}{
+		{"no front matter", "# Title\n", []string{"x.md:1: file must start with a \"---\" line opening the front matter"}},
+		{"unclosed front matter", "---\ntitle: A\nkind: topic\n", []string{"x.md:1: front matter is not closed: add a \"---\" line after the last field"}},
+		{"yaml syntax", "---\ntitle: A\nkind: topic\nsummary: a: b\n---\nbody\n", []string{"x.md:4: front matter: mapping values are not allowed in this context"}},
+		{"unknown key with suggestion", "---\ntitle: A\nkind: topic\ntitel: B\n---\nbody\n", []string{`x.md:4: unknown field "titel" (did you mean "title"?)`}},
+		{"unknown kind", "---\ntitle: A\nkind: blog\n---\nbody\n", []string{`x.md:3: unknown kind "blog": use one of guidance, finding, country, topic, term, milestone`}},
+		{"missing kind", "---\ntitle: A\n---\nbody\n", []string{`x.md:1: missing required field "kind" (one of guidance, finding, country, topic, term, milestone)`}},
+		{"field of another kind", "---\ntitle: A\nkind: topic\nissuer: X\n---\nbody\n", []string{`x.md:4: field "issuer" does not belong in a topic`}},
+		{"empty body", "---\ntitle: A\nkind: topic\n---\n\n", []string{"x.md:5: the body is empty: write the entry below the front matter"}},
+		{"all problems in one run", strings.NewReplacer(
+			"countries: [nl]", "countries: [uk, nl, zz]",
+			"stages: [basic]", "stages:\n  - basic\n  - early",
+			"published: 2023-03", "published: 2031-01",
+			"language: en", "language: english",
+			"url: https://example.org/good", "url: example.org",
+		).Replace(goodGuidance), []string{
+			`x.md:4: unknown country "uk": the United Kingdom's code is "gb"`,
+			`x.md:4: unknown country "zz": use an ISO 3166-1 alpha-2 code in lower case, or eu, oecd, g7, int`,
+			`x.md:10: unknown stage "early": use one of basic, applied`,
+			`x.md:13: date 2031-01 is in the future`,
+			`x.md:14: "example.org" is not an absolute http(s) URL`,
+			`x.md:15: unknown language "english": use an ISO 639-1 code such as en, nl, de, fr`,
+		}},
+		{"missing required fields", "---\ntitle: A\nkind: guidance\n---\nbody\n", []string{
+			`x.md:1: missing required field "countries" for a guidance`,
+			`x.md:1: missing required field "issuer" for a guidance`,
+			`x.md:1: missing required field "type" for a guidance`,
+			`x.md:1: missing required field "topics" for a guidance`,
+			`x.md:1: missing required field "stages" for a guidance`,
+			`x.md:1: missing required field "phases" for a guidance`,
+			`x.md:1: missing required field "audiences" for a guidance`,
+			`x.md:1: missing required field "language" for a guidance`,
+			`x.md:1: missing required field "last_verified" for a guidance`,
+			`x.md:1: missing required field "summary" for a guidance`,
+		}},
+		{"list given as a scalar", strings.Replace(goodGuidance, "topics: [institutional-role]", "topics: institutional-role", 1),
+			[]string{`x.md:7: field "topics" must be a list, e.g. topics: [a, b]`}},
+		{"duplicate key", "---\ntitle: A\nkind: topic\ntitle: B\n---\nbody\n", []string{`x.md:4: field "title" is given twice`}},
+		{"finding question outside its topic", "---\ntitle: A\nkind: finding\ncountries: [nl]\ntopics: [conceptualisation]\nquestion: research-stages\nstages: [basic]\nphases: [conduct]\n---\nbody\n",
+			[]string{`x.md:5: question "research-stages" belongs to topic "funder-measures", which topics must include`}},
+		{"superseded without successor", strings.Replace(goodGuidance, "summary:", "status: superseded\nsummary:", 1),
+			[]string{"x.md:15: status superseded needs superseded_by: the id of the successor"}},
+		{"old verification is a warning", strings.Replace(goodGuidance, "last_verified: 2026-11-01", "last_verified: 2024-01-01", 1),
+			[]string{"x.md:14: warning: last verified on 2024-01-01, more than a year ago: check the facts again"}},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			_, probs := load(t, map[string]string{"x.md": test.file})
+			var got []string
+			for _, p := range probs {
+				got = append(got, p.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(test.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(test.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestLoadCrossChecks(t *testing.T) {
+	c, probs := load(t, map[string]string{
+		"a/good.md":  strings.Replace(goodGuidance, "summary:", "related: [missing, other]\nsummary:", 1),
+		"b/good.md":  "---\ntitle: B\nkind: topic\n---\nbody\n",
+		"other.md":   strings.Replace(goodGuidance, "title: Good guidance", "title: Other", 1),
+		"Bad Id.md":  "---\ntitle: B\nkind: topic\n---\nbody\n",
+		"fine.md":    "---\ntitle: Fine\nkind: topic\n---\nbody\n",
+		".hidden.md": "not content",
+	})
+	want := []string{
+		`Bad Id.md:1: file name: "Bad Id" is not an entry id (lower-case letters, digits and hyphens)`,
+		`a/good.md:15: related id "missing" does not exist`,
+		`b/good.md:1: duplicate id "good": a/good.md has the same file name`,
+		`other.md:12: url is also the source of good (a/good.md): one entry per source`,
+	}
+	var got []string
+	for _, p := range probs {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var ids []string
+	for _, e := range c.Entries {
+		ids = append(ids, e.ID)
+	}
+	if got, want := strings.Join(ids, ","), "fine,good,other"; got != want {
+		t.Errorf("loaded ids = %s, want %s (files with errors are left out, cross-check problems are not)", got, want)
+	}
+}
+
+func TestFingerprintChangesWithAnyFile(t *testing.T) {
+	a, _ := load(t, map[string]string{"x.md": goodGuidance, "y.md": "broken"})
+	b, _ := load(t, map[string]string{"x.md": goodGuidance, "y.md": "broken!"})
+	c, _ := load(t, map[string]string{"x.md": goodGuidance, "y.md": "broken"})
+	if a.Fingerprint == b.Fingerprint {
+		t.Error("editing a broken file did not change the fingerprint")
+	}
+	if a.Fingerprint != c.Fingerprint {
+		t.Error("the same files gave different fingerprints")
+	}
+}
+
+func TestRender(t *testing.T) {
+	c, probs := load(t, map[string]string{"x.md": "---\ntitle: T\nkind: topic\n---\nIntro words.\n\n## First part\nOne<script>alert(1)</script> two.\n\n### Detail\n| a | b |\n|---|---|\n| c | d |\n\n## Second part\nA note.[^1] See [source](https://example.org) and [entry](/docs/y).\n\n[^1]: The footnote.\n"})
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	e := c.Get("x")
+	html := string(e.HTML)
+	for _, want := range []string{`<h2 id="first-part">First part</h2>`, "<table>", `class="footnote-ref"`,
+		`<a href="https://example.org" rel="noopener noreferrer">source</a>`, `<a href="/docs/y">entry</a>`, "<!-- raw HTML omitted -->"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, "<script>") {
+		t.Errorf("raw HTML was passed through:\n%s", html)
+	}
+	var secs []string
+	for _, s := range e.Sections {
+		secs = append(secs, s.Anchor+"|"+s.Text)
+	}
+	want := []string{"|Intro words.", "first-part|Onealert(1) two.", "detail|a b c d", "second-part|A note.1 See source and entry. The footnote. ↩︎"}
+	if strings.Join(secs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sections:\n%s\nwant:\n%s", strings.Join(secs, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.HasPrefix(e.Text, "Intro words. First part Onealert(1) two. Detail a b c d") {
+		t.Errorf("Text = %q: words of adjacent blocks must stay apart", e.Text)
+	}
+}

@@ -1,0 +1,203 @@
+package search
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+)
+
+const fingerprintKey = "atlas-fingerprint"
+
+// Index is an open, read-only search index.
+type Index struct {
+	idx         bleve.Index
+	path        string
+	fingerprint string
+}
+
+// BuildStats describes a finished build.
+type BuildStats struct {
+	Documents int
+	Took      time.Duration
+}
+
+// Build writes a new index for corpus into a temporary directory beside path and renames it
+// into place, so that a failed or killed build leaves the previous index untouched. The caller
+// holds the index lock (see Lock).
+func Build(ctx context.Context, path string, corpus *content.Corpus) (BuildStats, error) {
+	start := time.Now()
+	parent, base := filepath.Split(filepath.Clean(path))
+	if parent == "" {
+		parent = "."
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return BuildStats{}, err
+	}
+	removeLeftovers(parent, base)
+	tmp, err := os.MkdirTemp(parent, base+".tmp-")
+	if err != nil {
+		return BuildStats{}, err
+	}
+	defer os.RemoveAll(tmp)
+	built := filepath.Join(tmp, "index")
+	if err := write(ctx, built, corpus); err != nil {
+		return BuildStats{}, err
+	}
+	if err := swap(built, path); err != nil {
+		return BuildStats{}, err
+	}
+	return BuildStats{Documents: corpus.Len(), Took: time.Since(start)}, nil
+}
+
+// write builds a complete index at dir, which must not exist.
+func write(ctx context.Context, dir string, corpus *content.Corpus) error {
+	idx, err := bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return fmt.Errorf("creating index: %w", err)
+	}
+	b := idx.NewBatch()
+	for _, e := range corpus.Entries {
+		if err := ctx.Err(); err != nil {
+			idx.Close()
+			return err
+		}
+		if err := b.Index(e.ID, newDocument(e)); err != nil {
+			idx.Close()
+			return fmt.Errorf("indexing %s: %w", e.Path, err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return fmt.Errorf("writing index: %w", err)
+	}
+	// The fingerprint goes in last: an index without it is never taken as up to date.
+	if err := idx.SetInternal([]byte(fingerprintKey), []byte(fingerprint(corpus))); err != nil {
+		idx.Close()
+		return err
+	}
+	return idx.Close()
+}
+
+// swap renames built to path. The old index, if any, is moved aside first and removed after,
+// because a directory cannot be renamed over a non-empty one.
+func swap(built, path string) error {
+	old := ""
+	if _, err := os.Stat(path); err == nil {
+		old = fmt.Sprintf("%s.old-%d", path, time.Now().UnixNano())
+		if err := os.Rename(path, old); err != nil {
+			return fmt.Errorf("moving old index aside: %w", err)
+		}
+	}
+	if err := os.Rename(built, path); err != nil {
+		if old != "" {
+			os.Rename(old, path)
+		}
+		return fmt.Errorf("moving new index into place: %w", err)
+	}
+	if old != "" {
+		os.RemoveAll(old)
+	}
+	return nil
+}
+
+// removeLeftovers deletes temporary and old directories that a killed build left behind.
+func removeLeftovers(parent, base string) {
+	for _, pat := range []string{base + ".tmp-*", base + ".old-*"} {
+		matches, _ := filepath.Glob(filepath.Join(parent, pat))
+		for _, m := range matches {
+			os.RemoveAll(m)
+		}
+	}
+}
+
+// ErrStale means the index on disk was built from other content or by another version.
+var ErrStale = errors.New("index is stale")
+
+// Open opens the index at path read-only and checks that it was built from corpus. It returns
+// ErrStale (wrapped) when the fingerprints differ, and another error when the index is missing
+// or unreadable; either way the caller should rebuild.
+func Open(path string, corpus *content.Corpus) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err != nil {
+		return nil, fmt.Errorf("no index at %s", path)
+	}
+	idx, err := bleve.OpenUsing(path, map[string]any{"read_only": true, "bolt_timeout": "1s"})
+	if err != nil {
+		return nil, fmt.Errorf("opening index %s: %w", path, err)
+	}
+	fp, err := idx.GetInternal([]byte(fingerprintKey))
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("reading index %s: %w", path, err)
+	}
+	want := fingerprint(corpus)
+	if string(fp) != want {
+		idx.Close()
+		return nil, fmt.Errorf("%s: %w", path, ErrStale)
+	}
+	n, err := idx.DocCount()
+	if err != nil || int(n) != corpus.Len() {
+		idx.Close()
+		return nil, fmt.Errorf("index %s holds %d documents, content has %d: %w", path, n, corpus.Len(), ErrStale)
+	}
+	return &Index{idx: idx, path: path, fingerprint: want}, nil
+}
+
+// OpenOrBuild opens the index at path, first rebuilding it when it is missing, stale or
+// unreadable. It reports whether it rebuilt and why.
+func OpenOrBuild(ctx context.Context, path string, corpus *content.Corpus) (ix *Index, rebuilt string, err error) {
+	ix, err = Open(path, corpus)
+	if err == nil {
+		return ix, "", nil
+	}
+	reason := err.Error()
+	if _, err := Build(ctx, path, corpus); err != nil {
+		return nil, reason, err
+	}
+	ix, err = Open(path, corpus)
+	return ix, reason, err
+}
+
+// NewMemory builds an index in memory, for tests and for running without a writable disk.
+func NewMemory(corpus *content.Corpus) (*Index, error) {
+	idx, err := bleve.NewMemOnly(newMapping())
+	if err != nil {
+		return nil, err
+	}
+	b := idx.NewBatch()
+	for _, e := range corpus.Entries {
+		if err := b.Index(e.ID, newDocument(e)); err != nil {
+			return nil, err
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		return nil, err
+	}
+	return &Index{idx: idx, fingerprint: fingerprint(corpus)}, nil
+}
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.idx.Close() }
+
+// Len is the number of documents in the index.
+func (ix *Index) Len() int {
+	n, _ := ix.idx.DocCount()
+	return int(n)
+}
+
+func hashStrings(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/research-security-atlas/atlas/internal/search"
+)
+
+type apiHit struct {
+	ID        string   `json:"id"`
+	Kind      string   `json:"kind"`
+	Title     string   `json:"title"`
+	Href      string   `json:"href"`
+	SourceURL string   `json:"source_url,omitempty"`
+	Countries []string `json:"countries"`
+	Topics    []string `json:"topics"`
+	Themes    []string `json:"themes"`
+	Stages    []string `json:"stages"`
+	Phases    []string `json:"phases"`
+	Type      string   `json:"type,omitempty"`
+	Audiences []string `json:"audiences"`
+	Issuer    string   `json:"issuer,omitempty"`
+	Year      int      `json:"year,omitempty"`
+	Snippet   string   `json:"snippet"`
+	Score     float64  `json:"score"`
+}
+
+type apiSearch struct {
+	Query  string                  `json:"query"`
+	Total  int                     `json:"total"`
+	Page   int                     `json:"page"`
+	Size   int                     `json:"size"`
+	TookMS float64                 `json:"took_ms"`
+	Hits   []apiHit                `json:"hits"`
+	Facets map[string][]facetValue `json:"facets"`
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (s *Server) handleAPISearch(c echo.Context) error {
+	req, res, err := s.runSearch(c)
+	if err != nil {
+		return err
+	}
+	out := apiSearch{Query: req.Query, Total: res.Total, Page: req.Page, Size: req.Size,
+		TookMS: float64(res.Took.Microseconds()) / 1000, Hits: []apiHit{}, Facets: map[string][]facetValue{}}
+	for _, h := range s.hitViews(res) {
+		e := h.Entry
+		out.Hits = append(out.Hits, apiHit{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: h.Href,
+			SourceURL: e.URL, Countries: nonNil(e.Countries), Topics: nonNil(e.Topics), Themes: nonNil(e.Themes),
+			Stages: nonNil(e.Stages), Phases: nonNil(e.Phases), Type: e.Type, Audiences: nonNil(e.Audiences),
+			Issuer: e.Issuer, Year: e.Year(), Snippet: string(h.Snippet), Score: h.Score})
+	}
+	for _, f := range search.Facets {
+		out.Facets[f] = facetValues(f, res.Facets[f], req.Filters[f])
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type apiSection struct {
+	Title  string `json:"title"`
+	Anchor string `json:"anchor"`
+}
+
+type apiDoc struct {
+	ID           string       `json:"id"`
+	Kind         string       `json:"kind"`
+	Title        string       `json:"title"`
+	Href         string       `json:"href"`
+	Countries    []string     `json:"countries"`
+	Topics       []string     `json:"topics,omitempty"`
+	Stages       []string     `json:"stages,omitempty"`
+	Phases       []string     `json:"phases,omitempty"`
+	Audiences    []string     `json:"audiences,omitempty"`
+	Themes       []string     `json:"themes,omitempty"`
+	Type         string       `json:"type,omitempty"`
+	Issuer       string       `json:"issuer,omitempty"`
+	Published    string       `json:"published,omitempty"`
+	URL          string       `json:"url,omitempty"`
+	Language     string       `json:"language,omitempty"`
+	LastVerified string       `json:"last_verified,omitempty"`
+	Summary      string       `json:"summary,omitempty"`
+	Status       string       `json:"status,omitempty"`
+	SupersededBy string       `json:"superseded_by,omitempty"`
+	Question     string       `json:"question,omitempty"`
+	Terms        []string     `json:"terms,omitempty"`
+	ContactPoint string       `json:"contact_point,omitempty"`
+	Synonyms     []string     `json:"synonyms,omitempty"`
+	Date         string       `json:"date,omitempty"`
+	HTML         string       `json:"html"`
+	Sections     []apiSection `json:"sections"`
+	Related      []relatedRef `json:"related"`
+}
+
+func (s *Server) handleAPIDoc(c echo.Context) error {
+	e, err := s.entry(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	d := apiDoc{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: "/docs/" + e.ID,
+		Countries: nonNil(e.Countries), Topics: e.Topics, Stages: e.Stages, Phases: e.Phases,
+		Audiences: e.Audiences, Themes: e.Themes, Type: e.Type, Issuer: e.Issuer, Published: e.Published,
+		URL: e.URL, Language: e.Language, LastVerified: e.LastVerified, Summary: e.Summary,
+		Status: e.Status, SupersededBy: e.SupersededBy, Question: e.Question, Terms: e.Terms,
+		ContactPoint: e.ContactPoint, Synonyms: e.Synonyms, Date: e.Date, HTML: string(e.HTML),
+		Sections: []apiSection{}, Related: s.related(e)}
+	for _, sec := range e.Sections {
+		if sec.Anchor != "" {
+			d.Sections = append(d.Sections, apiSection{Title: sec.Title, Anchor: sec.Anchor})
+		}
+	}
+	return c.JSON(http.StatusOK, d)
+}

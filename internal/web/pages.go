@@ -1,0 +1,108 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+)
+
+type homePage struct {
+	basePage
+	Guidance      int
+	Findings      int
+	Jurisdictions int
+}
+
+func (s *Server) handleHome(c echo.Context) error {
+	p := homePage{basePage: s.base(c, "")}
+	juris := map[string]bool{}
+	for _, e := range s.corpus.Entries {
+		switch e.Kind {
+		case content.Guidance:
+			p.Guidance++
+			for _, c := range e.Countries {
+				juris[c] = true
+			}
+		case content.Finding:
+			p.Findings++
+		}
+	}
+	p.Jurisdictions = len(juris)
+	return s.render(c, http.StatusOK, "home", p)
+}
+
+type tocItem struct {
+	Title, Anchor string
+	Level         int
+}
+
+type relatedRef struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Href  string `json:"href"`
+	Kind  string `json:"kind"`
+}
+
+type docPage struct {
+	basePage
+	Entry        *content.Entry
+	Countries    []countryRef
+	TOC          []tocItem
+	Related      []relatedRef
+	SupersededBy *relatedRef
+	Facet        func(name, value string) string
+}
+
+func (s *Server) handleDocPage(c echo.Context) error {
+	e, err := s.entry(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	p := docPage{basePage: s.base(c, e.Title), Entry: e, Countries: countryRefs(e.Countries),
+		Related: s.related(e)}
+	for _, sec := range e.Sections {
+		if sec.Title != "" && sec.Anchor != "" {
+			p.TOC = append(p.TOC, tocItem{Title: sec.Title, Anchor: sec.Anchor, Level: sec.Level})
+		}
+	}
+	if e.SupersededBy != "" {
+		if succ := s.corpus.Get(e.SupersededBy); succ != nil {
+			p.SupersededBy = &relatedRef{ID: succ.ID, Title: succ.Title, Href: "/docs/" + url.PathEscape(succ.ID)}
+		}
+	}
+	return s.render(c, http.StatusOK, "doc", p)
+}
+
+// entry looks up an entry by the id in a path; a malformed or unknown id is a 404 that says so.
+func (s *Server) entry(id string) (*content.Entry, error) {
+	if len(id) > 200 {
+		return nil, notFound("There is no entry with that id.")
+	}
+	e := s.corpus.Get(id)
+	if e == nil {
+		return nil, notFound("There is no entry with the id \"" + truncate(id) + "\". Search for it instead.")
+	}
+	return e, nil
+}
+
+func (s *Server) related(e *content.Entry) []relatedRef {
+	out := []relatedRef{}
+	for _, id := range e.Related {
+		if r := s.corpus.Get(id); r != nil {
+			out = append(out, relatedRef{ID: r.ID, Title: r.Title, Href: "/docs/" + url.PathEscape(r.ID), Kind: string(r.Kind)})
+		}
+	}
+	return out
+}
+
+func (s *Server) handleReady(c echo.Context) error {
+	ix := s.index()
+	if ix == nil {
+		c.Response().Header().Set("Retry-After", "5")
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "building index", "entries": s.corpus.Len()})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "entries": s.corpus.Len(), "indexed": ix.Len()})
+}

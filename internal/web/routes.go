@@ -1,0 +1,47 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+func (s *Server) routes() {
+	e := s.e
+	// HEAD is answered as GET; net/http drops the body.
+	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if c.Request().Method == http.MethodHead {
+				c.Request().Method = http.MethodGet
+			}
+			return next(c)
+		}
+	})
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(s.securityHeaders)
+	e.Use(middleware.BodyLimit("16K"))
+	e.Use(s.logRequests)
+
+	e.GET("/", s.handleHome)
+	e.GET("/search", s.handleSearchPage)
+	e.GET("/docs/:id", s.handleDocPage)
+
+	e.GET("/api/search", s.handleAPISearch)
+	e.GET("/api/docs/:id", s.handleAPIDoc)
+
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", s.handleReady)
+	e.GET("/static/*", s.handleStatic)
+	e.GET("/robots.txt", func(c echo.Context) error {
+		return c.String(http.StatusOK, "User-agent: *\nDisallow: /api/\n")
+	})
+
+	// Everything else is a 404 page, and a write is refused: the site is read-only.
+	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
+}

@@ -1,0 +1,98 @@
+// Package web serves the Atlas site and its JSON API with echo. Pages are rendered on the
+// server with html/template and work without JavaScript.
+package web
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+	"github.com/research-security-atlas/atlas/internal/search"
+)
+
+// Searcher is what the handlers need of the index.
+type Searcher interface {
+	Search(ctx context.Context, r search.Request) (*search.Results, error)
+	Len() int
+}
+
+// Config is what the server is built from.
+type Config struct {
+	Templates fs.FS // the templates/ folder
+	Static    fs.FS // the static/ folder
+	Logger    *slog.Logger
+	// SearchTimeout bounds the time one search may take.
+	SearchTimeout time.Duration
+}
+
+// Server is the HTTP side of the Atlas.
+type Server struct {
+	e        *echo.Echo
+	corpus   *content.Corpus
+	searcher atomic.Pointer[searcherBox]
+	views    *views
+	static   *staticFiles
+	log      *slog.Logger
+	timeout  time.Duration
+}
+
+type searcherBox struct{ s Searcher }
+
+// New builds the server for corpus. The index comes later through SetSearcher: until then
+// /readyz and search answer 503.
+func New(cfg Config, corpus *content.Corpus) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.SearchTimeout == 0 {
+		cfg.SearchTimeout = 3 * time.Second
+	}
+	st, err := newStaticFiles(cfg.Static)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{corpus: corpus, log: cfg.Logger, timeout: cfg.SearchTimeout, static: st}
+	s.views, err = newViews(cfg.Templates, s.templateFuncs())
+	if err != nil {
+		return nil, err
+	}
+	s.e = echo.New()
+	s.e.HideBanner = true
+	s.e.HidePort = true
+	s.e.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s, nil
+}
+
+// SetSearcher makes the server ready, or swaps in a rebuilt index.
+func (s *Server) SetSearcher(x Searcher) { s.searcher.Store(&searcherBox{x}) }
+
+func (s *Server) index() Searcher {
+	if b := s.searcher.Load(); b != nil {
+		return b.s
+	}
+	return nil
+}
+
+// ServeHTTP lets the server be used as an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+
+// HTTPServer returns an http.Server with bounded header, read, write and idle times.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      20 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}

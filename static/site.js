@@ -1,0 +1,14 @@
+// Progressive enhancement for the search page: filters and sort apply as soon as they change.
+// The "Apply filters" button does the same without it.
+(function () {
+  var form = document.getElementById("search-form");
+  if (!form) return;
+  form.addEventListener("change", function (ev) {
+    var t = ev.target;
+    if (t.type === "checkbox" || t.tagName === "SELECT") {
+      var page = form.querySelector("input[name=page]");
+      if (page) page.remove();
+      form.submit();
+    }
+  });
+})();
