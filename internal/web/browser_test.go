@@ -1,0 +1,151 @@
+package web
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// browserPath finds Chromium; the browser tests skip, saying why, when there is none.
+func browserPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("ATLAS_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	t.Skip("no Chromium found (install Debian's chromium or set ATLAS_CHROMIUM): browser tests skipped")
+	return ""
+}
+
+// newBrowser starts headless Chromium with the flags that work on a closed network.
+func newBrowser(t *testing.T, script bool) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browserPath(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 1000),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel3)
+	disable := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !script})
+		return err
+	})
+	if err := chromedp.Do(ctx, disable); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx
+}
+
+// facetCount reads the count shown beside a facet checkbox.
+func facetCount(ctx context.Context, t *testing.T, name, value string) string {
+	t.Helper()
+	return evalString(ctx, t, `document.querySelector("input[name='`+name+`'][value='`+value+`']").closest("label").querySelector(".count").textContent.trim()`)
+}
+
+func evalString(ctx context.Context, t *testing.T, expr string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+func text(ctx context.Context, t *testing.T, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return v
+}
+
+func do(ctx context.Context, t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowserSearchFlow is the walking skeleton's acceptance path: search, tick a country,
+// see the other facets' counts change while the country facet keeps its own, open a document.
+// It runs with script and without, since every page must work without JavaScript.
+func TestBrowserSearchFlow(t *testing.T) {
+	for _, script := range []bool{true, false} {
+		name := "without-js"
+		if script {
+			name = "with-js"
+		}
+		t.Run(name, func(t *testing.T) {
+			ts := httptest.NewServer(newTestServer(t, true))
+			defer ts.Close()
+			ctx := newBrowser(t, script)
+
+			do(ctx, t,
+				chromedp.Navigate(ts.URL+"/"),
+				chromedp.SendKeys(chromedp.CSS("#q"), "security"),
+				chromedp.Submit(chromedp.CSS("#q")),
+				chromedp.WaitVisible(chromedp.CSS("#results-h")),
+			)
+			if h := text(ctx, t, "#results-h"); !strings.Contains(h, "results for “security”") {
+				t.Fatalf("results heading = %q", h)
+			}
+			nlBefore, caBefore := facetCount(ctx, t, "country", "nl"), facetCount(ctx, t, "country", "ca")
+			guidanceBefore := facetCount(ctx, t, "kind", "guidance")
+
+			// Tick the Netherlands: with script the form submits itself; without, Apply does it.
+			do(ctx, t, chromedp.Click(chromedp.CSS("input[name=country][value=nl]")))
+			if !script {
+				do(ctx, t, chromedp.Click(chromedp.CSS(".apply button")))
+			}
+			do(ctx, t, chromedp.WaitVisible(chromedp.CSS(".chips")))
+			url, err := chromedp.Run(ctx, chromedp.Location())
+			if err != nil {
+				t.Fatal(err)
+			}
+			checked := evalString(ctx, t, `String(document.querySelector("input[name=country][value=nl]").checked)`)
+			if !strings.Contains(url, "country=nl") || checked != "true" {
+				t.Errorf("after ticking: url %q, checked %s", url, checked)
+			}
+			nlAfter, caAfter := facetCount(ctx, t, "country", "nl"), facetCount(ctx, t, "country", "ca")
+			guidanceAfter := facetCount(ctx, t, "kind", "guidance")
+			if nlAfter != nlBefore || caAfter != caBefore {
+				t.Errorf("country counts changed when a country was ticked: nl %s→%s, ca %s→%s", nlBefore, nlAfter, caBefore, caAfter)
+			}
+			if guidanceAfter == guidanceBefore {
+				t.Errorf("kind=guidance count stayed %s after ticking a country; it should count only the Netherlands", guidanceAfter)
+			}
+
+			do(ctx, t,
+				chromedp.Click(chromedp.CSS(".hit h3 a")),
+				chromedp.WaitVisible(chromedp.CSS(".doc h1")),
+			)
+			if title, meta := text(ctx, t, ".doc h1"), text(ctx, t, ".metadata"); title == "" || !strings.Contains(meta, "Netherlands") {
+				t.Errorf("document page: title %q, metadata %q", title, meta)
+			}
+		})
+	}
+}
