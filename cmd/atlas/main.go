@@ -20,6 +20,7 @@ commands:
   serve   open the index (building it when missing or stale) and serve the site and API
   build   rebuild the index atomically
   check   validate every content file
+  (more: see README.md)
 
 Run "atlas <command> -h" for the flags of a command.
 `
@@ -40,6 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"serve": cmdServe,
 		"build": cmdBuild,
 		"check": cmdCheck,
+		// Each further command lives in a file of its own named after it.
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
