@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/research-security-atlas/atlas/internal/content"
 	"github.com/research-security-atlas/atlas/internal/search"
 )
 
@@ -117,4 +118,65 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, d)
+}
+
+type apiCountry struct {
+	Code      string   `json:"code"`
+	Name      string   `json:"name"`
+	Terms     []string `json:"terms"`
+	Documents int      `json:"documents"`
+	Findings  int      `json:"findings"`
+	Href      string   `json:"href"`
+}
+
+func (s *Server) handleAPICountries(c echo.Context) error {
+	out := []apiCountry{}
+	for _, j := range s.catalog.Jurisdictions {
+		out = append(out, apiCountry{Code: j.Code, Name: j.Name, Terms: nonNil(j.Terms()),
+			Documents: len(j.Guidance), Findings: len(j.Findings), Href: "/countries/" + j.Code})
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type apiCompareRow struct {
+	Topic    string                  `json:"topic,omitempty"`
+	Question string                  `json:"question,omitempty"`
+	Label    string                  `json:"label"`
+	Cells    map[string][]relatedRef `json:"cells"`
+}
+
+type apiCompare struct {
+	Countries []apiCountry    `json:"countries"`
+	Rows      []apiCompareRow `json:"rows"`
+}
+
+func (s *Server) handleAPICompare(c echo.Context) error {
+	js, err := s.parseCompare(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	if len(js) < minCompare {
+		return badRequest("c: give 2 to 4 country codes, e.g. /api/compare?c=nl&c=ca")
+	}
+	cmp := s.compare(js)
+	out := apiCompare{Countries: []apiCountry{}, Rows: []apiCompareRow{}}
+	for _, j := range js {
+		out.Countries = append(out.Countries, apiCountry{Code: j.Code, Name: j.Name, Terms: nonNil(j.Terms()),
+			Documents: len(j.Guidance), Findings: len(j.Findings), Href: "/countries/" + j.Code})
+	}
+	for _, r := range cmp.Rows {
+		row := apiCompareRow{Topic: r.Topic, Question: r.Question, Label: r.TopicLabel, Cells: map[string][]relatedRef{}}
+		if r.Question != "" {
+			row.Label = r.QuestionLabel
+		}
+		for i, cell := range r.Cells {
+			refs := []relatedRef{}
+			for _, e := range append(append([]*content.Entry(nil), cell.Guidance...), cell.Findings...) {
+				refs = append(refs, ref(e))
+			}
+			row.Cells[js[i].Code] = refs
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return c.JSON(http.StatusOK, out)
 }

@@ -70,7 +70,8 @@ func (s *Server) handleDocPage(c echo.Context) error {
 	}
 	if e.SupersededBy != "" {
 		if succ := s.corpus.Get(e.SupersededBy); succ != nil {
-			p.SupersededBy = &relatedRef{ID: succ.ID, Title: succ.Title, Href: "/docs/" + url.PathEscape(succ.ID)}
+			r := ref(succ)
+			p.SupersededBy = &r
 		}
 	}
 	return s.render(c, http.StatusOK, "doc", p)
@@ -92,10 +93,14 @@ func (s *Server) related(e *content.Entry) []relatedRef {
 	out := []relatedRef{}
 	for _, id := range e.Related {
 		if r := s.corpus.Get(id); r != nil {
-			out = append(out, relatedRef{ID: r.ID, Title: r.Title, Href: "/docs/" + url.PathEscape(r.ID), Kind: string(r.Kind)})
+			out = append(out, ref(r))
 		}
 	}
 	return out
+}
+
+func ref(e *content.Entry) relatedRef {
+	return relatedRef{ID: e.ID, Title: e.Title, Href: "/docs/" + url.PathEscape(e.ID), Kind: string(e.Kind)}
 }
 
 func (s *Server) handleReady(c echo.Context) error {

@@ -31,9 +31,17 @@ func (s *Server) routes() {
 	e.GET("/", s.handleHome)
 	e.GET("/search", s.handleSearchPage)
 	e.GET("/docs/:id", s.handleDocPage)
+	e.GET("/countries", s.handleCountries)
+	e.GET("/countries/:code", s.handleCountry)
+	e.GET("/compare", s.handleCompare)
+	e.GET("/topics/:slug", s.handleTopic)
+	e.GET("/glossary", s.handleGlossary)
+	e.GET("/timeline", s.handleTimeline)
 
 	e.GET("/api/search", s.handleAPISearch)
 	e.GET("/api/docs/:id", s.handleAPIDoc)
+	e.GET("/api/countries", s.handleAPICountries)
+	e.GET("/api/compare", s.handleAPICompare)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.handleReady)

@@ -35,6 +35,7 @@ type Config struct {
 type Server struct {
 	e        *echo.Echo
 	corpus   *content.Corpus
+	catalog  *content.Catalog
 	searcher atomic.Pointer[searcherBox]
 	views    *views
 	static   *staticFiles
@@ -57,7 +58,7 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{corpus: corpus, log: cfg.Logger, timeout: cfg.SearchTimeout, static: st}
+	s := &Server{corpus: corpus, catalog: content.NewCatalog(corpus), log: cfg.Logger, timeout: cfg.SearchTimeout, static: st}
 	s.views, err = newViews(cfg.Templates, s.templateFuncs())
 	if err != nil {
 		return nil, err

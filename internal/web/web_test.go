@@ -70,10 +70,10 @@ func TestPages(t *testing.T) {
 		checks map[string]string // goquery selector -> text the first match must contain
 	}{
 		{"/", 200, map[string]string{
-			"h1":                             "Research Security Atlas",
-			"form[action='/search'] label":   "Search 5 guidance documents and 2 workshop findings",
-			".card h3":                       "Comparing national approaches",
-			"a[href='/search?kind=country']": "Country profiles",
+			"h1":                           "Research Security Atlas",
+			"form[action='/search'] label": "Search 5 guidance documents and 2 workshop findings",
+			".card h3":                     "Comparing national approaches",
+			".card a[href='/countries']":   "Countries and who has done what",
 		}},
 		{"/search?q=research+security", 200, map[string]string{
 			"#results-h":            "results for “research security”",

@@ -1,0 +1,187 @@
+package content
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// Catalog is the corpus arranged for browsing and comparing: by jurisdiction, by topic and
+// guiding question, the glossary and the timeline. It is derived once from a Corpus.
+type Catalog struct {
+	Jurisdictions []*Jurisdiction // profiles first by name, then codes used without a profile
+	byCode        map[string]*Jurisdiction
+	Topics        []*TopicGroup
+	Terms         []*Entry // glossary, by title
+	Milestones    []*Entry // timeline, by date
+}
+
+// Jurisdiction is one country or international body with everything recorded about it.
+type Jurisdiction struct {
+	Code     string
+	Name     string
+	Profile  *Entry // nil when no profile is written yet
+	Guidance []*Entry
+	Findings []*Entry
+}
+
+// TopicGroup is one workshop topic with its guiding questions.
+type TopicGroup struct {
+	Slug      string
+	Label     string
+	Entry     *Entry // the topic entry; nil when not written
+	Questions []string
+}
+
+// CoverageColumns are the columns of the coverage matrix: the three topics, then the two
+// research stages. Each is a facet name and value.
+var CoverageColumns = []struct{ Facet, Value, Label string }{
+	{"topic", "conceptualisation", "Conceptualisation"},
+	{"topic", "funder-measures", "Government and funders"},
+	{"topic", "institutional-role", "Institutions"},
+	{"stage", "basic", "Basic research"},
+	{"stage", "applied", "Applied research"},
+}
+
+// NewCatalog arranges c.
+func NewCatalog(c *Corpus) *Catalog {
+	cat := &Catalog{byCode: map[string]*Jurisdiction{}}
+	get := func(code string) *Jurisdiction {
+		j := cat.byCode[code]
+		if j == nil {
+			j = &Jurisdiction{Code: code, Name: CountryName(code)}
+			cat.byCode[code] = j
+			cat.Jurisdictions = append(cat.Jurisdictions, j)
+		}
+		return j
+	}
+	for _, e := range c.Entries {
+		switch e.Kind {
+		case Country:
+			get(e.Countries[0]).Profile = e
+		case Guidance:
+			for _, code := range e.Countries {
+				j := get(code)
+				j.Guidance = append(j.Guidance, e)
+			}
+		case Finding:
+			for _, code := range e.Countries {
+				j := get(code)
+				j.Findings = append(j.Findings, e)
+			}
+		case Term:
+			cat.Terms = append(cat.Terms, e)
+		case Milestone:
+			cat.Milestones = append(cat.Milestones, e)
+		}
+	}
+	slices.SortFunc(cat.Jurisdictions, func(a, b *Jurisdiction) int {
+		_, ba := bodies[a.Code]
+		_, bb := bodies[b.Code]
+		if ba != bb {
+			if ba {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	for _, j := range cat.Jurisdictions {
+		slices.SortStableFunc(j.Guidance, byNewest)
+		slices.SortStableFunc(j.Findings, byQuestion)
+	}
+	slices.SortFunc(cat.Terms, func(a, b *Entry) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) })
+	slices.SortFunc(cat.Milestones, func(a, b *Entry) int {
+		return cmp.Or(strings.Compare(a.Date, b.Date), strings.Compare(a.Title, b.Title))
+	})
+	for _, slug := range TopicVocab.Values() {
+		tg := &TopicGroup{Slug: slug, Label: TopicVocab.Label(slug), Entry: c.Get(slug)}
+		for _, q := range QuestionVocab.Values() {
+			if QuestionTopic[q] == slug {
+				tg.Questions = append(tg.Questions, q)
+			}
+		}
+		cat.Topics = append(cat.Topics, tg)
+	}
+	return cat
+}
+
+// Jurisdiction returns the jurisdiction with code, or nil.
+func (cat *Catalog) Jurisdiction(code string) *Jurisdiction { return cat.byCode[code] }
+
+// Topic returns the topic group with slug, or nil.
+func (cat *Catalog) Topic(slug string) *TopicGroup {
+	for _, t := range cat.Topics {
+		if t.Slug == slug {
+			return t
+		}
+	}
+	return nil
+}
+
+// Count is the number of guidance entries and findings of j tagged with facet=value.
+func (j *Jurisdiction) Count(facet, value string) int {
+	n := 0
+	for _, list := range [][]*Entry{j.Guidance, j.Findings} {
+		for _, e := range list {
+			if slices.Contains(e.facetValues(facet), value) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// FindingsFor returns j's findings that answer question.
+func (j *Jurisdiction) FindingsFor(question string) []*Entry {
+	var out []*Entry
+	for _, e := range j.Findings {
+		if e.Question == question {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// GuidanceFor returns j's guidance tagged with topic.
+func (j *Jurisdiction) GuidanceFor(topic string) []*Entry {
+	var out []*Entry
+	for _, e := range j.Guidance {
+		if slices.Contains(e.Topics, topic) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Terms returns the national terms of j's profile, or nil.
+func (j *Jurisdiction) Terms() []string {
+	if j.Profile == nil {
+		return nil
+	}
+	return j.Profile.Terms
+}
+
+func (e *Entry) facetValues(facet string) []string {
+	switch facet {
+	case "topic":
+		return e.Topics
+	case "stage":
+		return e.Stages
+	case "phase":
+		return e.Phases
+	case "theme":
+		return e.Themes
+	}
+	return nil
+}
+
+// byNewest orders entries newest first, then by title.
+func byNewest(a, b *Entry) int {
+	return cmp.Or(strings.Compare(b.When(), a.When()), strings.Compare(a.Title, b.Title))
+}
+
+// byQuestion orders findings in the order of the guiding questions, then by id.
+func byQuestion(a, b *Entry) int {
+	return cmp.Or(QuestionVocab.Order(a.Question)-QuestionVocab.Order(b.Question), strings.Compare(a.ID, b.ID))
+}

@@ -1,0 +1,189 @@
+package web
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// compareOutline reduces the compare page to its structure: one line per row with the row
+// heading and, per column, what the cell holds.
+func compareOutline(doc *goquery.Document) string {
+	var b strings.Builder
+	doc.Find("table.compare thead th").Each(func(_ int, th *goquery.Selection) {
+		fmt.Fprintf(&b, "[%s] ", strings.Join(strings.Fields(th.Text()), " "))
+	})
+	b.WriteString("\n")
+	doc.Find("table.compare tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		class, _ := tr.Attr("class")
+		fmt.Fprintf(&b, "%s | %s", class, strings.Join(strings.Fields(tr.Find("th").Text()), " "))
+		tr.Find("td").Each(func(_ int, td *goquery.Selection) {
+			switch {
+			case td.Find(".nothing").Length() > 0:
+				b.WriteString(" | nothing recorded")
+			default:
+				var ids []string
+				td.Find("a[href^='/docs/']").Each(func(_ int, a *goquery.Selection) {
+					if a.ParentFiltered("h4, li").Length() > 0 {
+						href, _ := a.Attr("href")
+						ids = append(ids, strings.TrimPrefix(href, "/docs/"))
+					}
+				})
+				b.WriteString(" | " + strings.Join(ids, " "))
+			}
+		})
+		b.WriteString("\n")
+	})
+	return b.String()
+}
+
+func TestComparePageGolden(t *testing.T) {
+	s := newTestServer(t, false)
+	rec := get(t, s, "/compare?c=nl&c=ca")
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	got := compareOutline(mustDoc(t, rec))
+	golden := "testdata/compare-nl-ca.golden"
+	if *update {
+		os.WriteFile(golden, []byte(got), 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/web -run Golden -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("compare page structure:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestBrowsePages(t *testing.T) {
+	s := newTestServer(t, false)
+	for _, test := range []struct {
+		target string
+		status int
+		checks map[string]string
+	}{
+		{"/countries", 200, map[string]string{
+			"table.matrix thead":                                   "Conceptualisation",
+			"table.matrix tbody tr:first-child th":                 "Canada",
+			"a[href='/search?country=nl&topic=conceptualisation']": "1",
+			"a[href='/search?country=nl&stage=applied']":           "2",
+			"a[href='/search?country=nl&kind=guidance']":           "1",
+		}},
+		{"/countries/nl", 200, map[string]string{
+			"h1":                  "Netherlands",
+			".metadata dd":        "knowledge security; kennisveiligheid",
+			"#guidance-h + h3":    "Guideline",
+			".entry-list a":       "National Knowledge Security Guidelines",
+			"#findings-h + h3":    "Conceptualisation of research security",
+			".compare-with label": "Canada",
+		}},
+		{"/countries/ca", 200, map[string]string{"h1": "Canada", ".lede": "No profile has been written"}},
+		{"/countries/xx", 404, map[string]string{".lede": `no country or organisation with the code "xx"`}},
+		{"/compare", 200, map[string]string{".empty": "Choose 2 to 4", ".choice-grid li:nth-child(2) label": "Netherlands"}},
+		{"/compare?c=nl", 200, map[string]string{".empty": "Choose 2 to 4"}},
+		{"/compare?c=nl&c=ca&c=gb&c=us&c=eu", 400, map[string]string{".lede": "compare at most 4"}},
+		{"/compare?c=nl&c=zz", 400, map[string]string{".lede": `unknown country or organisation "zz"`}},
+		{"/topics/conceptualisation", 200, map[string]string{
+			"h1":                               "Conceptualisation of research security",
+			"#key-elements-h":                  "What are the key elements",
+			"#key-elements dt":                 "Netherlands",
+			"#key-elements dd a":               "knowledge security has three dimensions",
+			"#collaboration-benefits .nothing": "Nothing recorded",
+		}},
+		{"/topics/funder-measures", 200, map[string]string{"#research-stages dt": "Canada"}},
+		{"/topics/other", 404, map[string]string{".lede": "conceptualisation, funder-measures, institutional-role"}},
+		{"/glossary", 200, map[string]string{".empty": "No glossary terms yet"}},
+		{"/timeline", 200, map[string]string{".empty": "No milestones yet"}},
+	} {
+		rec := get(t, s, test.target)
+		if rec.Code != test.status {
+			t.Errorf("GET %s: status %d, want %d", test.target, rec.Code, test.status)
+			continue
+		}
+		doc := mustDoc(t, rec)
+		for sel, want := range test.checks {
+			got := texts(doc.Find(sel).First())
+			if len(got) == 0 || !strings.Contains(got[0], want) {
+				t.Errorf("GET %s: %s = %q, want it to contain %q", test.target, sel, got, want)
+			}
+		}
+	}
+}
+
+func TestAPICountriesAndCompare(t *testing.T) {
+	s := newTestServer(t, false)
+	rec := get(t, s, "/api/countries")
+	if body := rec.Body.String(); rec.Code != 200 || !strings.Contains(body, `{"code":"nl","name":"Netherlands","terms":["knowledge security","kennisveiligheid"],"documents":1,"findings":1,"href":"/countries/nl"}`) {
+		t.Errorf("/api/countries: %d %s", rec.Code, body)
+	}
+	rec = get(t, s, "/api/compare?c=nl&c=ca")
+	body := rec.Body.String()
+	for _, want := range []string{`"countries":[{"code":"nl"`, `"topic":"conceptualisation","question":"key-elements"`,
+		`"nl":[{"id":"f-nl-key-elements"`, `"ca":[]`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/api/compare lacks %s:\n%s", want, body)
+		}
+	}
+	if rec := get(t, s, "/api/compare?c=nl"); rec.Code != 400 || !strings.Contains(rec.Body.String(), "give 2 to 4") {
+		t.Errorf("/api/compare with one country: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// The real corpus: every jurisdiction that speaks in the workshop report has a profile page, and
+// comparing the Netherlands, Canada and the United Kingdom fills every topic for each of them.
+func TestRealCorpusProfilesAndCompare(t *testing.T) {
+	corpus, _, err := content.Load(os.DirFS("../../content"), ".", content.Options{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static")}, corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"us", "fi", "be", "nl", "fr", "dk", "es", "ma", "se", "nz", "ca", "gb", "ie", "no",
+		"de", "ch", "at", "si", "cn", "za", "jp", "au", "eu", "oecd", "g7"} {
+		rec := get(t, s, "/countries/"+code)
+		doc := mustDoc(t, rec)
+		if rec.Code != 200 || doc.Find(".doc-body h2").Length() == 0 || strings.Contains(doc.Find(".lede").Text(), "No profile") {
+			t.Errorf("/countries/%s: status %d, no written profile", code, rec.Code)
+		}
+	}
+	doc := mustDoc(t, get(t, s, "/compare?c=nl&c=ca&c=gb"))
+	topic := ""
+	filled := map[string][]bool{}
+	doc.Find("table.compare tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		if tr.HasClass("topic-row") {
+			topic = strings.TrimSpace(tr.Find("th a").Text())
+			filled[topic] = make([]bool, 3)
+		}
+		if topic == "" {
+			return
+		}
+		tr.Find("td").Each(func(i int, td *goquery.Selection) {
+			if td.Find(".nothing").Length() == 0 && i < 3 {
+				filled[topic][i] = true
+			}
+		})
+	})
+	if len(filled) != 3 {
+		t.Fatalf("topics found on the compare page: %v", filled)
+	}
+	for topic, cols := range filled {
+		for i, ok := range cols {
+			if !ok {
+				t.Errorf("compare nl, ca, gb: %s is empty for column %d", topic, i+1)
+			}
+		}
+	}
+}

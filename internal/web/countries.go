@@ -1,0 +1,251 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+)
+
+type coverageCell struct {
+	Count int
+	Heat  int // 0–4, for shading
+	Href  string
+}
+
+type countryRow struct {
+	J        *content.Jurisdiction
+	Terms    string
+	Cells    []coverageCell
+	Guidance int
+	Findings int
+}
+
+type countriesPage struct {
+	basePage
+	Columns []string
+	Rows    []countryRow
+}
+
+// heat buckets a count for the coverage matrix's shading.
+func heat(n int) int {
+	switch {
+	case n == 0:
+		return 0
+	case n <= 2:
+		return 1
+	case n <= 5:
+		return 2
+	case n <= 10:
+		return 3
+	}
+	return 4
+}
+
+func (s *Server) handleCountries(c echo.Context) error {
+	p := countriesPage{basePage: s.base(c, "Countries and organisations")}
+	for _, col := range content.CoverageColumns {
+		p.Columns = append(p.Columns, col.Label)
+	}
+	for _, j := range s.catalog.Jurisdictions {
+		row := countryRow{J: j, Terms: strings.Join(j.Terms(), "; "), Guidance: len(j.Guidance), Findings: len(j.Findings)}
+		for _, col := range content.CoverageColumns {
+			n := j.Count(col.Facet, col.Value)
+			row.Cells = append(row.Cells, coverageCell{Count: n, Heat: heat(n),
+				Href: "/search?" + url.Values{"country": {j.Code}, col.Facet: {col.Value}}.Encode()})
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	return s.render(c, http.StatusOK, "countries", p)
+}
+
+type entryGroup struct {
+	Label   string
+	Entries []*content.Entry
+}
+
+type questionGroup struct {
+	Question string
+	Label    string
+	Findings []*content.Entry
+}
+
+type topicFindings struct {
+	Topic     string
+	Label     string
+	Questions []questionGroup
+}
+
+type countryPage struct {
+	basePage
+	J         *content.Jurisdiction
+	Profile   *content.Entry
+	Guidance  []entryGroup
+	Findings  []topicFindings
+	General   []*content.Entry
+	Others    []*content.Jurisdiction
+	Suggested []string
+}
+
+func (s *Server) handleCountry(c echo.Context) error {
+	code := c.Param("code")
+	j := s.catalog.Jurisdiction(code)
+	if j == nil {
+		return notFound(fmt.Sprintf("There is no country or organisation with the code %q. The list of countries has every code.", truncate(code)))
+	}
+	p := countryPage{basePage: s.base(c, j.Name), J: j, Profile: j.Profile}
+	for _, t := range content.TypeVocab.Values() {
+		var g entryGroup
+		for _, e := range j.Guidance {
+			if e.Type == t {
+				g.Entries = append(g.Entries, e)
+			}
+		}
+		if len(g.Entries) > 0 {
+			g.Label = content.TypeVocab.Label(t)
+			p.Guidance = append(p.Guidance, g)
+		}
+	}
+	for _, tg := range s.catalog.Topics {
+		tf := topicFindings{Topic: tg.Slug, Label: tg.Label}
+		for _, q := range tg.Questions {
+			if fs := j.FindingsFor(q); len(fs) > 0 {
+				tf.Questions = append(tf.Questions, questionGroup{Question: q, Label: content.QuestionVocab.Label(q), Findings: fs})
+			}
+		}
+		if len(tf.Questions) > 0 {
+			p.Findings = append(p.Findings, tf)
+		}
+	}
+	p.General = j.FindingsFor("general")
+	for _, o := range s.comparable() {
+		if o.Code != j.Code {
+			p.Others = append(p.Others, o)
+		}
+	}
+	return s.render(c, http.StatusOK, "country", p)
+}
+
+// comparison is the side-by-side view of 2 to 4 jurisdictions: a row per topic (its
+// guidance) and under it a row per guiding question (the findings).
+type comparison struct {
+	Countries []*content.Jurisdiction
+	Rows      []compareRow
+}
+
+type compareRow struct {
+	Topic         string
+	TopicLabel    string
+	Question      string // "" for the topic's own row
+	QuestionLabel string
+	Cells         []compareCell // one per country, in order
+}
+
+type compareCell struct {
+	Guidance []*content.Entry
+	Findings []*content.Entry
+}
+
+func (c compareCell) Empty() bool { return len(c.Guidance) == 0 && len(c.Findings) == 0 }
+
+const (
+	minCompare = 2
+	maxCompare = 4
+)
+
+// parseCompare validates the c parameters: known codes, no repeats, at most four.
+func (s *Server) parseCompare(q url.Values) ([]*content.Jurisdiction, error) {
+	var out []*content.Jurisdiction
+	for _, code := range q["c"] {
+		code = strings.TrimSpace(code)
+		if code == "" || slices.ContainsFunc(out, func(j *content.Jurisdiction) bool { return j.Code == code }) {
+			continue
+		}
+		j := s.catalog.Jurisdiction(code)
+		if j == nil {
+			return nil, badRequest(fmt.Sprintf("c: unknown country or organisation %q; use codes from /countries such as nl, ca, gb", truncate(code)))
+		}
+		out = append(out, j)
+	}
+	if len(out) > maxCompare {
+		return nil, badRequest(fmt.Sprintf("c is given %d times: compare at most %d countries at once", len(out), maxCompare))
+	}
+	return out, nil
+}
+
+func (s *Server) compare(js []*content.Jurisdiction) comparison {
+	cmp := comparison{Countries: js}
+	for _, tg := range s.catalog.Topics {
+		row := compareRow{Topic: tg.Slug, TopicLabel: tg.Label}
+		for _, j := range js {
+			row.Cells = append(row.Cells, compareCell{Guidance: j.GuidanceFor(tg.Slug)})
+		}
+		cmp.Rows = append(cmp.Rows, row)
+		for _, q := range tg.Questions {
+			qr := compareRow{Topic: tg.Slug, TopicLabel: tg.Label, Question: q, QuestionLabel: content.QuestionVocab.Label(q)}
+			for _, j := range js {
+				qr.Cells = append(qr.Cells, compareCell{Findings: j.FindingsFor(q)})
+			}
+			cmp.Rows = append(cmp.Rows, qr)
+		}
+	}
+	gr := compareRow{Question: "general", QuestionLabel: content.QuestionVocab.Label("general")}
+	for _, j := range js {
+		gr.Cells = append(gr.Cells, compareCell{Findings: j.FindingsFor("general")})
+	}
+	cmp.Rows = append(cmp.Rows, gr)
+	return cmp
+}
+
+type comparePage struct {
+	basePage
+	comparison
+	Choices []compareChoice
+	Message string
+}
+
+type compareChoice struct {
+	J       *content.Jurisdiction
+	Checked bool
+}
+
+func (s *Server) handleCompare(c echo.Context) error {
+	js, err := s.parseCompare(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	title := "Compare"
+	if len(js) >= minCompare {
+		var names []string
+		for _, j := range js {
+			names = append(names, j.Name)
+		}
+		title = "Compare " + strings.Join(names, ", ")
+	}
+	p := comparePage{basePage: s.base(c, title)}
+	for _, j := range s.comparable() {
+		p.Choices = append(p.Choices, compareChoice{J: j, Checked: slices.Contains(js, j)})
+	}
+	if len(js) >= minCompare {
+		p.comparison = s.compare(js)
+	} else {
+		p.Message = fmt.Sprintf("Choose %d to %d countries or organisations to see them side by side.", minCompare, maxCompare)
+	}
+	return s.render(c, http.StatusOK, "compare", p)
+}
+
+// comparable lists the jurisdictions worth comparing: those with a profile or findings.
+func (s *Server) comparable() []*content.Jurisdiction {
+	var out []*content.Jurisdiction
+	for _, j := range s.catalog.Jurisdictions {
+		if j.Profile != nil || len(j.Findings) > 0 {
+			out = append(out, j)
+		}
+	}
+	return out
+}
