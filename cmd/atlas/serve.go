@@ -19,9 +19,11 @@ import (
 func cmdServe(args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	var templates, static string
+	var watchContent bool
 	fs := newFlagSet("serve", stderr, &cfg, true)
 	fs.StringVar(&templates, "templates", envOr("ATLAS_TEMPLATES", "templates"), "templates folder (env ATLAS_TEMPLATES)")
 	fs.StringVar(&static, "static", envOr("ATLAS_STATIC", "static"), "static files folder (env ATLAS_STATIC)")
+	fs.BoolVar(&watchContent, "watch", false, "re-index when a content file is added, changed or removed")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -36,6 +38,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	}
 	defer lock.Release()
 
+	stamp := contentStamp(cfg.content)
 	corpus, probs, err := loadCorpus(cfg.content)
 	if err != nil {
 		return err
@@ -63,13 +66,18 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		hs.Close()
 		return fmt.Errorf("index: %w", err)
 	}
-	defer ix.Close()
 	if rebuilt != "" {
 		log.Info("index rebuilt", "path", cfg.index, "reason", rebuilt, "documents", ix.Len(), "took", time.Since(start).Round(time.Millisecond))
 	} else {
 		log.Info("index opened", "path", cfg.index, "documents", ix.Len(), "took", time.Since(start).Round(time.Millisecond))
 	}
-	srv.SetSearcher(ix)
+	srv.Update(corpus, ix, probs)
+	if watchContent {
+		// The watcher owns the index from here: it closes it when it is replaced or at exit.
+		go watch(ctx, log, cfg, srv, corpus, ix, stamp)
+	} else {
+		defer ix.Close()
+	}
 
 	select {
 	case err := <-served:

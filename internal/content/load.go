@@ -122,3 +122,29 @@ func parseEntry(r *Renderer, p string, data []byte, now time.Time) (*Entry, []Pr
 	}
 	return e, probs
 }
+
+// KeepLastGood returns c with the entries of prev added back for every file that now fails
+// to load, so that a file broken while the site runs stays searchable in its last good form.
+func (c *Corpus) KeepLastGood(prev *Corpus, probs []Problem) *Corpus {
+	if prev == nil {
+		return c
+	}
+	broken := map[string]bool{}
+	for _, p := range probs {
+		if p.Severity == Error {
+			broken[p.Path] = true
+		}
+	}
+	out := &Corpus{Entries: append([]*Entry(nil), c.Entries...), byID: map[string]*Entry{}, Fingerprint: c.Fingerprint}
+	for _, e := range c.Entries {
+		out.byID[e.ID] = e
+	}
+	for _, e := range prev.Entries {
+		if broken[e.Path] && out.byID[e.ID] == nil {
+			out.Entries = append(out.Entries, e)
+			out.byID[e.ID] = e
+		}
+	}
+	slices.SortFunc(out.Entries, func(a, b *Entry) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}

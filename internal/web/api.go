@@ -46,13 +46,13 @@ func nonNil(s []string) []string {
 }
 
 func (s *Server) handleAPISearch(c echo.Context) error {
-	req, res, err := s.runSearch(c)
+	st, req, res, err := s.runSearch(c)
 	if err != nil {
 		return err
 	}
 	out := apiSearch{Query: req.Query, Total: res.Total, Page: req.Page, Size: req.Size,
 		TookMS: float64(res.Took.Microseconds()) / 1000, Hits: []apiHit{}, Facets: map[string][]facetValue{}}
-	for _, h := range s.hitViews(res) {
+	for _, h := range st.hitViews(res) {
 		e := h.Entry
 		out.Hits = append(out.Hits, apiHit{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: h.Href,
 			SourceURL: e.URL, Countries: nonNil(e.Countries), Topics: nonNil(e.Topics), Themes: nonNil(e.Themes),
@@ -101,7 +101,8 @@ type apiDoc struct {
 }
 
 func (s *Server) handleAPIDoc(c echo.Context) error {
-	e, err := s.entry(c.Param("id"))
+	st := s.state()
+	e, err := st.entry(c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -111,7 +112,7 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 		URL: e.URL, Language: e.Language, LastVerified: e.LastVerified, Summary: e.Summary,
 		Status: e.Status, SupersededBy: e.SupersededBy, Question: e.Question, Terms: e.Terms,
 		ContactPoint: e.ContactPoint, Synonyms: e.Synonyms, Date: e.Date, HTML: string(e.HTML),
-		Sections: []apiSection{}, Related: s.related(e)}
+		Sections: []apiSection{}, Related: st.related(e)}
 	for _, sec := range e.Sections {
 		if sec.Anchor != "" {
 			d.Sections = append(d.Sections, apiSection{Title: sec.Title, Anchor: sec.Anchor})
@@ -130,8 +131,9 @@ type apiCountry struct {
 }
 
 func (s *Server) handleAPICountries(c echo.Context) error {
+	st := s.state()
 	out := []apiCountry{}
-	for _, j := range s.catalog.Jurisdictions {
+	for _, j := range st.catalog.Jurisdictions {
 		out = append(out, apiCountry{Code: j.Code, Name: j.Name, Terms: nonNil(j.Terms()),
 			Documents: len(j.Guidance), Findings: len(j.Findings), Href: "/countries/" + j.Code})
 	}
@@ -151,14 +153,15 @@ type apiCompare struct {
 }
 
 func (s *Server) handleAPICompare(c echo.Context) error {
-	js, err := s.parseCompare(c.QueryParams())
+	st := s.state()
+	js, err := st.parseCompare(c.QueryParams())
 	if err != nil {
 		return err
 	}
 	if len(js) < minCompare {
 		return badRequest("c: give 2 to 4 country codes, e.g. /api/compare?c=nl&c=ca")
 	}
-	cmp := s.compare(js)
+	cmp := st.compare(js)
 	out := apiCompare{Countries: []apiCountry{}, Rows: []apiCompareRow{}}
 	for _, j := range js {
 		out.Countries = append(out.Countries, apiCountry{Code: j.Code, Name: j.Name, Terms: nonNil(j.Terms()),

@@ -48,11 +48,12 @@ func heat(n int) int {
 }
 
 func (s *Server) handleCountries(c echo.Context) error {
+	st := s.state()
 	p := countriesPage{basePage: s.base(c, "Countries and organisations")}
 	for _, col := range content.CoverageColumns {
 		p.Columns = append(p.Columns, col.Label)
 	}
-	for _, j := range s.catalog.Jurisdictions {
+	for _, j := range st.catalog.Jurisdictions {
 		row := countryRow{J: j, Terms: strings.Join(j.Terms(), "; "), Guidance: len(j.Guidance), Findings: len(j.Findings)}
 		for _, col := range content.CoverageColumns {
 			n := j.Count(col.Facet, col.Value)
@@ -93,8 +94,9 @@ type countryPage struct {
 }
 
 func (s *Server) handleCountry(c echo.Context) error {
+	st := s.state()
 	code := c.Param("code")
-	j := s.catalog.Jurisdiction(code)
+	j := st.catalog.Jurisdiction(code)
 	if j == nil {
 		return notFound(fmt.Sprintf("There is no country or organisation with the code %q. The list of countries has every code.", truncate(code)))
 	}
@@ -111,7 +113,7 @@ func (s *Server) handleCountry(c echo.Context) error {
 			p.Guidance = append(p.Guidance, g)
 		}
 	}
-	for _, tg := range s.catalog.Topics {
+	for _, tg := range st.catalog.Topics {
 		tf := topicFindings{Topic: tg.Slug, Label: tg.Label}
 		for _, q := range tg.Questions {
 			if fs := j.FindingsFor(q); len(fs) > 0 {
@@ -123,7 +125,7 @@ func (s *Server) handleCountry(c echo.Context) error {
 		}
 	}
 	p.General = j.FindingsFor("general")
-	for _, o := range s.comparable() {
+	for _, o := range st.comparable() {
 		if o.Code != j.Code {
 			p.Others = append(p.Others, o)
 		}
@@ -159,14 +161,14 @@ const (
 )
 
 // parseCompare validates the c parameters: known codes, no repeats, at most four.
-func (s *Server) parseCompare(q url.Values) ([]*content.Jurisdiction, error) {
+func (st *state) parseCompare(q url.Values) ([]*content.Jurisdiction, error) {
 	var out []*content.Jurisdiction
 	for _, code := range q["c"] {
 		code = strings.TrimSpace(code)
 		if code == "" || slices.ContainsFunc(out, func(j *content.Jurisdiction) bool { return j.Code == code }) {
 			continue
 		}
-		j := s.catalog.Jurisdiction(code)
+		j := st.catalog.Jurisdiction(code)
 		if j == nil {
 			return nil, badRequest(fmt.Sprintf("c: unknown country or organisation %q; use codes from /countries such as nl, ca, gb", truncate(code)))
 		}
@@ -178,9 +180,9 @@ func (s *Server) parseCompare(q url.Values) ([]*content.Jurisdiction, error) {
 	return out, nil
 }
 
-func (s *Server) compare(js []*content.Jurisdiction) comparison {
+func (st *state) compare(js []*content.Jurisdiction) comparison {
 	cmp := comparison{Countries: js}
-	for _, tg := range s.catalog.Topics {
+	for _, tg := range st.catalog.Topics {
 		row := compareRow{Topic: tg.Slug, TopicLabel: tg.Label}
 		for _, j := range js {
 			row.Cells = append(row.Cells, compareCell{Guidance: j.GuidanceFor(tg.Slug)})
@@ -215,7 +217,8 @@ type compareChoice struct {
 }
 
 func (s *Server) handleCompare(c echo.Context) error {
-	js, err := s.parseCompare(c.QueryParams())
+	st := s.state()
+	js, err := st.parseCompare(c.QueryParams())
 	if err != nil {
 		return err
 	}
@@ -228,11 +231,11 @@ func (s *Server) handleCompare(c echo.Context) error {
 		title = "Compare " + strings.Join(names, ", ")
 	}
 	p := comparePage{basePage: s.base(c, title)}
-	for _, j := range s.comparable() {
+	for _, j := range st.comparable() {
 		p.Choices = append(p.Choices, compareChoice{J: j, Checked: slices.Contains(js, j)})
 	}
 	if len(js) >= minCompare {
-		p.comparison = s.compare(js)
+		p.comparison = st.compare(js)
 	} else {
 		p.Message = fmt.Sprintf("Choose %d to %d countries or organisations to see them side by side.", minCompare, maxCompare)
 	}
@@ -240,9 +243,9 @@ func (s *Server) handleCompare(c echo.Context) error {
 }
 
 // comparable lists the jurisdictions worth comparing: those with a profile or findings.
-func (s *Server) comparable() []*content.Jurisdiction {
+func (st *state) comparable() []*content.Jurisdiction {
 	var out []*content.Jurisdiction
-	for _, j := range s.catalog.Jurisdictions {
+	for _, j := range st.catalog.Jurisdictions {
 		if j.Profile != nil || len(j.Findings) > 0 {
 			out = append(out, j)
 		}

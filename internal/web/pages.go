@@ -17,9 +17,10 @@ type homePage struct {
 }
 
 func (s *Server) handleHome(c echo.Context) error {
+	st := s.state()
 	p := homePage{basePage: s.base(c, "")}
 	juris := map[string]bool{}
-	for _, e := range s.corpus.Entries {
+	for _, e := range st.corpus.Entries {
 		switch e.Kind {
 		case content.Guidance:
 			p.Guidance++
@@ -57,19 +58,20 @@ type docPage struct {
 }
 
 func (s *Server) handleDocPage(c echo.Context) error {
-	e, err := s.entry(c.Param("id"))
+	st := s.state()
+	e, err := st.entry(c.Param("id"))
 	if err != nil {
 		return err
 	}
 	p := docPage{basePage: s.base(c, e.Title), Entry: e, Countries: countryRefs(e.Countries),
-		Related: s.related(e)}
+		Related: st.related(e)}
 	for _, sec := range e.Sections {
 		if sec.Title != "" && sec.Anchor != "" {
 			p.TOC = append(p.TOC, tocItem{Title: sec.Title, Anchor: sec.Anchor, Level: sec.Level})
 		}
 	}
 	if e.SupersededBy != "" {
-		if succ := s.corpus.Get(e.SupersededBy); succ != nil {
+		if succ := st.corpus.Get(e.SupersededBy); succ != nil {
 			r := ref(succ)
 			p.SupersededBy = &r
 		}
@@ -78,21 +80,21 @@ func (s *Server) handleDocPage(c echo.Context) error {
 }
 
 // entry looks up an entry by the id in a path; a malformed or unknown id is a 404 that says so.
-func (s *Server) entry(id string) (*content.Entry, error) {
+func (st *state) entry(id string) (*content.Entry, error) {
 	if len(id) > 200 {
 		return nil, notFound("There is no entry with that id.")
 	}
-	e := s.corpus.Get(id)
+	e := st.corpus.Get(id)
 	if e == nil {
 		return nil, notFound("There is no entry with the id \"" + truncate(id) + "\". Search for it instead.")
 	}
 	return e, nil
 }
 
-func (s *Server) related(e *content.Entry) []relatedRef {
+func (st *state) related(e *content.Entry) []relatedRef {
 	out := []relatedRef{}
 	for _, id := range e.Related {
-		if r := s.corpus.Get(id); r != nil {
+		if r := st.corpus.Get(id); r != nil {
 			out = append(out, ref(r))
 		}
 	}
@@ -104,10 +106,20 @@ func ref(e *content.Entry) relatedRef {
 }
 
 func (s *Server) handleReady(c echo.Context) error {
-	ix := s.index()
-	if ix == nil {
-		c.Response().Header().Set("Retry-After", "5")
-		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "building index", "entries": s.corpus.Len()})
+	st := s.state()
+	out := map[string]any{"status": "ready", "entries": st.corpus.Len()}
+	var problems []string
+	for _, p := range st.problems {
+		problems = append(problems, p.String())
 	}
-	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "entries": s.corpus.Len(), "indexed": ix.Len()})
+	if len(problems) > 0 {
+		out["content_problems"] = problems
+	}
+	if st.index == nil {
+		out["status"] = "building index"
+		c.Response().Header().Set("Retry-After", "5")
+		return c.JSON(http.StatusServiceUnavailable, out)
+	}
+	out["indexed"] = st.index.Len()
+	return c.JSON(http.StatusOK, out)
 }

@@ -70,7 +70,8 @@ type basePage struct {
 }
 
 func (s *Server) base(c echo.Context, title string) basePage {
-	return basePage{Title: title, Path: c.Request().URL.Path, Entries: s.corpus.Len()}
+	st := s.state()
+	return basePage{Title: title, Path: c.Request().URL.Path, Entries: st.corpus.Len()}
 }
 
 func (s *Server) templateFuncs() template.FuncMap {

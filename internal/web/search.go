@@ -17,22 +17,23 @@ import (
 )
 
 // runSearch validates the request's parameters and searches within the server's time bound.
-func (s *Server) runSearch(c echo.Context) (search.Request, *search.Results, error) {
+func (s *Server) runSearch(c echo.Context) (*state, search.Request, *search.Results, error) {
+	st := s.state()
 	req, err := parseSearch(c.QueryParams())
 	if err != nil {
-		return req, nil, err
+		return st, req, nil, err
 	}
-	ix := s.index()
+	ix := st.index
 	if ix == nil {
-		return req, nil, errNotReady
+		return st, req, nil, errNotReady
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
 	defer cancel()
 	res, err := ix.Search(ctx, req)
 	if errors.Is(err, context.DeadlineExceeded) {
-		return req, nil, &userError{http.StatusServiceUnavailable, "The search took too long. Try fewer words or filters."}
+		return st, req, nil, &userError{http.StatusServiceUnavailable, "The search took too long. Try fewer words or filters."}
 	}
-	return req, res, err
+	return st, req, res, err
 }
 
 // facetLabels names each facet for people.
@@ -124,10 +125,10 @@ type hitView struct {
 	Countries []countryRef
 }
 
-func (s *Server) hitViews(res *search.Results) []hitView {
+func (st *state) hitViews(res *search.Results) []hitView {
 	var out []hitView
 	for _, h := range res.Hits {
-		e := s.corpus.Get(h.ID)
+		e := st.corpus.Get(h.ID)
 		if e == nil {
 			continue // the index and the corpus are built together; this cannot happen
 		}
@@ -187,7 +188,7 @@ type selectedFilter struct {
 }
 
 func (s *Server) handleSearchPage(c echo.Context) error {
-	req, res, err := s.runSearch(c)
+	st, req, res, err := s.runSearch(c)
 	if err != nil {
 		return err
 	}
@@ -195,7 +196,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	if req.Query != "" {
 		title = "Search: " + req.Query
 	}
-	p := searchPage{basePage: s.base(c, title), Request: req, Total: res.Total, Hits: s.hitViews(res)}
+	p := searchPage{basePage: s.base(c, title), Request: req, Total: res.Total, Hits: st.hitViews(res)}
 	p.Query = req.Query
 	for _, f := range search.Facets {
 		fv := facetView{Name: f, Label: facetLabels[f], Values: facetValues(f, res.Facets[f], req.Filters[f]),

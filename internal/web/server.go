@@ -33,17 +33,22 @@ type Config struct {
 
 // Server is the HTTP side of the Atlas.
 type Server struct {
-	e        *echo.Echo
-	corpus   *content.Corpus
-	catalog  *content.Catalog
-	searcher atomic.Pointer[searcherBox]
-	views    *views
-	static   *staticFiles
-	log      *slog.Logger
-	timeout  time.Duration
+	e       *echo.Echo
+	current atomic.Pointer[state]
+	views   *views
+	static  *staticFiles
+	log     *slog.Logger
+	timeout time.Duration
 }
 
-type searcherBox struct{ s Searcher }
+// state is what one request reads: a corpus, its catalog and the index built from it. It is
+// replaced whole, so a request never mixes an old corpus with a new index.
+type state struct {
+	corpus   *content.Corpus
+	catalog  *content.Catalog
+	index    Searcher // nil until the index is open
+	problems []content.Problem
+}
 
 // New builds the server for corpus. The index comes later through SetSearcher: until then
 // /readyz and search answer 503.
@@ -58,7 +63,8 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{corpus: corpus, catalog: content.NewCatalog(corpus), log: cfg.Logger, timeout: cfg.SearchTimeout, static: st}
+	s := &Server{log: cfg.Logger, timeout: cfg.SearchTimeout, static: st}
+	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus)})
 	s.views, err = newViews(cfg.Templates, s.templateFuncs())
 	if err != nil {
 		return nil, err
@@ -71,15 +77,19 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 	return s, nil
 }
 
-// SetSearcher makes the server ready, or swaps in a rebuilt index.
-func (s *Server) SetSearcher(x Searcher) { s.searcher.Store(&searcherBox{x}) }
-
-func (s *Server) index() Searcher {
-	if b := s.searcher.Load(); b != nil {
-		return b.s
-	}
-	return nil
+// SetSearcher makes the server ready with the index of its current corpus.
+func (s *Server) SetSearcher(x Searcher) {
+	old := s.current.Load()
+	s.current.Store(&state{corpus: old.corpus, catalog: old.catalog, index: x, problems: old.problems})
 }
+
+// Update replaces the corpus and its index together, as after a change to content/. Problems
+// are the content problems found while loading, shown on /readyz.
+func (s *Server) Update(corpus *content.Corpus, x Searcher, problems []content.Problem) {
+	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), index: x, problems: problems})
+}
+
+func (s *Server) state() *state { return s.current.Load() }
 
 // ServeHTTP lets the server be used as an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }

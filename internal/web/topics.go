@@ -31,15 +31,16 @@ type topicPage struct {
 }
 
 func (s *Server) handleTopic(c echo.Context) error {
+	st := s.state()
 	slug := c.Param("slug")
-	tg := s.catalog.Topic(slug)
+	tg := st.catalog.Topic(slug)
 	if tg == nil {
 		return notFound(fmt.Sprintf("There is no workshop topic %q. The topics are %s.", truncate(slug), content.TopicVocab.List()))
 	}
 	p := topicPage{basePage: s.base(c, tg.Label), Topic: tg, Entry: tg.Entry}
 	if tg.Entry != nil {
 		p.Title = tg.Entry.Title
-		for _, r := range s.related(tg.Entry) {
+		for _, r := range st.related(tg.Entry) {
 			if r.Kind == string(content.Guidance) {
 				p.Reading = append(p.Reading, r)
 			}
@@ -47,7 +48,7 @@ func (s *Server) handleTopic(c echo.Context) error {
 	}
 	for _, q := range append(append([]string(nil), tg.Questions...), "general") {
 		qa := questionAnswers{Question: q, Label: content.QuestionVocab.Label(q)}
-		for _, j := range s.catalog.Jurisdictions {
+		for _, j := range st.catalog.Jurisdictions {
 			var fs []*content.Entry
 			for _, f := range j.FindingsFor(q) {
 				if q != "general" || containsString(f.Topics, tg.Slug) {
@@ -65,7 +66,7 @@ func (s *Server) handleTopic(c echo.Context) error {
 			p.Questions = append(p.Questions, qa)
 		}
 	}
-	for _, o := range s.catalog.Topics {
+	for _, o := range st.catalog.Topics {
 		if o.Slug != tg.Slug {
 			p.Others = append(p.Others, o)
 		}
@@ -93,8 +94,9 @@ type termView struct {
 }
 
 func (s *Server) handleGlossary(c echo.Context) error {
+	st := s.state()
 	p := glossaryPage{basePage: s.base(c, "Glossary")}
-	for _, t := range s.catalog.Terms {
+	for _, t := range st.catalog.Terms {
 		p.Terms = append(p.Terms, termView{Entry: t, Countries: countryRefs(t.Countries)})
 	}
 	return s.render(c, http.StatusOK, "glossary", p)
@@ -117,14 +119,15 @@ type timelinePage struct {
 }
 
 func (s *Server) handleTimeline(c echo.Context) error {
+	st := s.state()
 	p := timelinePage{basePage: s.base(c, "Timeline")}
-	for _, m := range s.catalog.Milestones {
+	for _, m := range st.catalog.Milestones {
 		year := strconv.Itoa(m.Year())
 		if len(p.Years) == 0 || p.Years[len(p.Years)-1].Year != year {
 			p.Years = append(p.Years, timelineYear{Year: year})
 		}
 		mv := milestoneView{Entry: m, Countries: countryRefs(m.Countries)}
-		if rel := s.related(m); len(rel) > 0 {
+		if rel := st.related(m); len(rel) > 0 {
 			mv.Subject = &rel[0]
 		}
 		y := &p.Years[len(p.Years)-1]
