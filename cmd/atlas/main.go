@@ -20,7 +20,7 @@ commands:
   serve   open the index (building it when missing or stale) and serve the site and API
   build   rebuild the index atomically
   check   validate every content file
-  (more: see README.md)
+  export  write the reading list as md, csv, bibtex, ris or json
 
 Run "atlas <command> -h" for the flags of a command.
 `
@@ -38,9 +38,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmds := map[string]func([]string, io.Writer, io.Writer) error{
-		"serve": cmdServe,
-		"build": cmdBuild,
-		"check": cmdCheck,
+		"serve":  cmdServe,
+		"build":  cmdBuild,
+		"check":  cmdCheck,
+		"export": cmdExport,
 		// Each further command lives in a file of its own named after it.
 	}
 	cmd, ok := cmds[args[0]]

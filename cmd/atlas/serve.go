@@ -20,10 +20,12 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	var templates, static string
 	var watchContent bool
+	var baseURL string
 	fs := newFlagSet("serve", stderr, &cfg, true)
 	fs.StringVar(&templates, "templates", envOr("ATLAS_TEMPLATES", "templates"), "templates folder (env ATLAS_TEMPLATES)")
 	fs.StringVar(&static, "static", envOr("ATLAS_STATIC", "static"), "static files folder (env ATLAS_STATIC)")
 	fs.BoolVar(&watchContent, "watch", false, "re-index when a content file is added, changed or removed")
+	fs.StringVar(&baseURL, "base-url", envOr("ATLAS_BASE_URL", ""), "public address of the site, for feeds, sitemap and exports (env ATLAS_BASE_URL)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -46,7 +48,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	for _, p := range probs {
 		log.Warn("content problem", "problem", p.String())
 	}
-	srv, err := web.New(web.Config{Templates: os.DirFS(templates), Static: os.DirFS(static), Logger: log}, corpus)
+	srv, err := web.New(web.Config{Templates: os.DirFS(templates), Static: os.DirFS(static), Logger: log, BaseURL: baseURL}, corpus)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package content
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -124,7 +125,7 @@ func (j *Jurisdiction) Count(facet, value string) int {
 	n := 0
 	for _, list := range [][]*Entry{j.Guidance, j.Findings} {
 		for _, e := range list {
-			if slices.Contains(e.facetValues(facet), value) {
+			if slices.Contains(e.FacetValues(facet), value) {
 				n++
 			}
 		}
@@ -162,8 +163,12 @@ func (j *Jurisdiction) Terms() []string {
 	return j.Profile.Terms
 }
 
-func (e *Entry) facetValues(facet string) []string {
+// FacetValues returns the entry's values for one of the search facets (country, topic, theme,
+// stage, phase, type, audience, kind, year).
+func (e *Entry) FacetValues(facet string) []string {
 	switch facet {
+	case "country":
+		return e.Countries
 	case "topic":
 		return e.Topics
 	case "stage":
@@ -172,8 +177,35 @@ func (e *Entry) facetValues(facet string) []string {
 		return e.Phases
 	case "theme":
 		return e.Themes
+	case "audience":
+		return e.Audiences
+	case "type":
+		if e.Type != "" {
+			return []string{e.Type}
+		}
+	case "kind":
+		return []string{string(e.Kind)}
+	case "year":
+		if y := e.Year(); y > 0 {
+			return []string{strconv.Itoa(y)}
+		}
 	}
 	return nil
+}
+
+// Matches reports whether the entry has, for every facet in filters, at least one of the
+// selected values (OR within a facet, AND across facets). The facet named skip is ignored.
+func (e *Entry) Matches(filters map[string][]string, skip string) bool {
+	for facet, want := range filters {
+		if facet == skip || len(want) == 0 {
+			continue
+		}
+		have := e.FacetValues(facet)
+		if !slices.ContainsFunc(want, func(v string) bool { return slices.Contains(have, v) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // byNewest orders entries newest first, then by title.

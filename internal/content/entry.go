@@ -33,6 +33,7 @@ type Entry struct {
 	Synonyms     []string
 	Date         string
 	Related      []string
+	Updated      string // the day the entry was added or last changed in substance
 
 	HTML     template.HTML // rendered body; safe because raw HTML is off in the renderer
 	Text     string        // plain text of the body
@@ -94,6 +95,18 @@ func (e *Entry) itemLine(key string, i int) int {
 		return ls[i]
 	}
 	return e.Line(key)
+}
+
+// Changed is the date the entry was added or last changed: updated, else last_verified, else
+// the date it is placed by.
+func (e *Entry) Changed() string {
+	switch {
+	case e.Updated != "":
+		return e.Updated
+	case e.LastVerified != "":
+		return e.LastVerified
+	}
+	return e.When()
 }
 
 // IsActive reports whether the entry is neither superseded nor withdrawn.

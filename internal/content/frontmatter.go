@@ -53,7 +53,7 @@ var (
 	fieldsInOrder = []string{"title", "kind", "countries", "issuer", "type", "topics", "question",
 		"themes", "stages", "phases", "audiences", "published", "date", "url", "language",
 		"last_verified", "status", "superseded_by", "terms", "contact_point", "synonyms",
-		"summary", "related"}
+		"summary", "related", "updated"}
 )
 
 var fields = map[string]field{
@@ -100,6 +100,8 @@ var fields = map[string]field{
 		set: func(e *Entry, _ string, l []string) { e.Synonyms = l }},
 	"date": {kinds: []Kind{Milestone}, required: []Kind{Milestone}, check: checkDate,
 		set: func(e *Entry, s string, _ []string) { e.Date = s }},
+	"updated": {kinds: allKinds, check: checkDay,
+		set: func(e *Entry, s string, _ []string) { e.Updated = s }},
 	"related": {list: true, kinds: allKinds, check: checkID,
 		set: func(e *Entry, _ string, l []string) { e.Related = l }},
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/research-security-atlas/atlas/internal/export"
 )
 
 func (s *Server) routes() {
@@ -37,17 +39,24 @@ func (s *Server) routes() {
 	e.GET("/topics/:slug", s.handleTopic)
 	e.GET("/glossary", s.handleGlossary)
 	e.GET("/timeline", s.handleTimeline)
+	e.GET("/reading-list", s.handleReadingList)
+	for _, f := range export.Formats {
+		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f))
+	}
 
 	e.GET("/api/search", s.handleAPISearch)
 	e.GET("/api/docs/:id", s.handleAPIDoc)
 	e.GET("/api/countries", s.handleAPICountries)
 	e.GET("/api/compare", s.handleAPICompare)
 
+	e.GET("/feed.atom", s.handleFeed)
+	e.GET("/sitemap.xml", s.handleSitemap)
+	e.GET("/opensearch.xml", s.handleOpenSearch)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.handleReady)
 	e.GET("/static/*", s.handleStatic)
 	e.GET("/robots.txt", func(c echo.Context) error {
-		return c.String(http.StatusOK, "User-agent: *\nDisallow: /api/\n")
+		return c.String(http.StatusOK, "User-agent: *\nDisallow: /api/\nSitemap: "+s.baseURL(c)+"/sitemap.xml\n")
 	})
 
 	// Everything else is a 404 page, and a write is refused: the site is read-only.

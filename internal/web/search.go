@@ -175,6 +175,7 @@ type searchPage struct {
 	Sorts    []sortOption
 	Selected []selectedFilter
 	ClearAll string
+	FeedURL  string
 }
 
 type sortOption struct {
@@ -208,6 +209,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 		}
 	}
 	p.ClearAll = searchURL(url.Values{"q": {req.Query}}, nil)
+	p.FeedURL = strings.Replace(searchURL(c.QueryParams(), func(v url.Values) { v.Del("page"); v.Del("sort"); v.Del("size") }), "/search", "/feed.atom", 1)
 	for _, o := range []sortOption{{Value: search.SortRelevance, Label: "Relevance"}, {Value: search.SortNewest, Label: "Newest first"}, {Value: search.SortTitle, Label: "Title A–Z"}} {
 		o.Selected = o.Value == req.Sort
 		p.Sorts = append(p.Sorts, o)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -29,6 +30,9 @@ type Config struct {
 	Logger    *slog.Logger
 	// SearchTimeout bounds the time one search may take.
 	SearchTimeout time.Duration
+	// BaseURL is the site's public address (https://atlas.example.org), used in feeds, the
+	// sitemap and exports; when empty, the address a request came to is used.
+	BaseURL string
 }
 
 // Server is the HTTP side of the Atlas.
@@ -39,6 +43,8 @@ type Server struct {
 	static  *staticFiles
 	log     *slog.Logger
 	timeout time.Duration
+	// publicURL is Config.BaseURL without a trailing slash.
+	publicURL string
 }
 
 // state is what one request reads: a corpus, its catalog and the index built from it. It is
@@ -63,7 +69,7 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: cfg.Logger, timeout: cfg.SearchTimeout, static: st}
+	s := &Server{log: cfg.Logger, timeout: cfg.SearchTimeout, static: st, publicURL: strings.TrimRight(cfg.BaseURL, "/")}
 	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus)})
 	s.views, err = newViews(cfg.Templates, s.templateFuncs())
 	if err != nil {

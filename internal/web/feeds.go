@@ -1,0 +1,239 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+	"github.com/research-security-atlas/atlas/internal/search"
+)
+
+const feedSize = 50
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title     string     `xml:"title"`
+	ID        string     `xml:"id"`
+	Updated   string     `xml:"updated"`
+	Links     []atomLink `xml:"link"`
+	Summary   string     `xml:"summary,omitempty"`
+	Category  []atomCat  `xml:"category"`
+	Published string     `xml:"published,omitempty"`
+}
+
+type atomCat struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr,omitempty"`
+}
+
+type atomFeed struct {
+	XMLName  xml.Name   `xml:"http://www.w3.org/2005/Atom feed"`
+	Title    string     `xml:"title"`
+	Subtitle string     `xml:"subtitle,omitempty"`
+	ID       string     `xml:"id"`
+	Updated  string     `xml:"updated"`
+	Links    []atomLink `xml:"link"`
+	Author   struct {
+		Name string `xml:"name"`
+	} `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+func atomTime(day string) string {
+	switch len(day) {
+	case 4:
+		day += "-01-01"
+	case 7:
+		day += "-01"
+	}
+	return day + "T00:00:00Z"
+}
+
+// handleFeed serves the entries newest-changed first. With search parameters it is the feed of
+// that search, so a reader can subscribe to one country's funder measures, say.
+func (s *Server) handleFeed(c echo.Context) error {
+	st := s.state()
+	q := c.QueryParams()
+	var entries []*content.Entry
+	title := "Research Security Atlas: new and changed entries"
+	if len(q) == 0 {
+		entries = append(entries, st.corpus.Entries...)
+	} else {
+		req, err := parseSearch(q)
+		if err != nil {
+			return err
+		}
+		if st.index == nil {
+			return errNotReady
+		}
+		req.Page, req.Size, req.Sort = 1, 100, search.SortNewest
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+		defer cancel()
+		res, err := st.index.Search(ctx, req)
+		if err != nil {
+			return err
+		}
+		for _, h := range res.Hits {
+			if e := st.corpus.Get(h.ID); e != nil {
+				entries = append(entries, e)
+			}
+		}
+		title = "Research Security Atlas: " + describeSearch(req)
+	}
+	// An entry with no date at all cannot be placed in a feed of changes.
+	entries = slices.DeleteFunc(entries, func(e *content.Entry) bool { return e.Changed() == "" })
+	slices.SortStableFunc(entries, func(a, b *content.Entry) int {
+		if c := strings.Compare(b.Changed(), a.Changed()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if len(entries) > feedSize {
+		entries = entries[:feedSize]
+	}
+	base := s.baseURL(c)
+	self := base + c.Request().URL.RequestURI()
+	f := atomFeed{Title: title, ID: self, Updated: "1970-01-01T00:00:00Z",
+		Links: []atomLink{{Href: self, Rel: "self", Type: "application/atom+xml"},
+			{Href: base + strings.Replace(c.Request().URL.RequestURI(), "/feed.atom", "/search", 1), Rel: "alternate", Type: "text/html"}}}
+	f.Author.Name = "Research Security Atlas"
+	for i, e := range entries {
+		if i == 0 {
+			f.Updated = atomTime(e.Changed())
+		}
+		ae := atomEntry{Title: e.Title, ID: base + "/docs/" + url.PathEscape(e.ID), Updated: atomTime(e.Changed()),
+			Links:   []atomLink{{Href: base + "/docs/" + url.PathEscape(e.ID), Rel: "alternate", Type: "text/html"}},
+			Summary: e.Summary, Category: []atomCat{{Term: string(e.Kind), Label: content.KindVocab.Label(string(e.Kind))}}}
+		if e.URL != "" {
+			ae.Links = append(ae.Links, atomLink{Href: e.URL, Rel: "related"})
+		}
+		if ae.Summary == "" {
+			ae.Summary = shorten(e.Text, 300)
+		}
+		for _, code := range e.Countries {
+			ae.Category = append(ae.Category, atomCat{Term: code, Label: content.CountryName(code)})
+		}
+		if e.Published != "" {
+			ae.Published = atomTime(e.Published)
+		}
+		f.Entries = append(f.Entries, ae)
+	}
+	return writeXML(c, "application/atom+xml; charset=utf-8", f)
+}
+
+// describeSearch names a search in words, for a feed title.
+func describeSearch(r search.Request) string {
+	var parts []string
+	if r.Query != "" {
+		parts = append(parts, "“"+r.Query+"”")
+	}
+	for _, f := range search.Facets {
+		var labels []string
+		for _, v := range r.Filters[f] {
+			labels = append(labels, valueLabel(f, v))
+		}
+		if len(labels) > 0 {
+			parts = append(parts, strings.ToLower(facetLabels[f])+" "+strings.Join(labels, " or "))
+		}
+	}
+	if len(parts) == 0 {
+		return "everything"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func writeXML(c echo.Context, mediaType string, v any) error {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, mediaType, buf.Bytes())
+}
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+type sitemap struct {
+	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+func (s *Server) handleSitemap(c echo.Context) error {
+	st := s.state()
+	base := s.baseURL(c)
+	sm := sitemap{}
+	for _, p := range []string{"/", "/search", "/countries", "/compare", "/reading-list", "/glossary", "/timeline"} {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + p})
+	}
+	for _, t := range st.catalog.Topics {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + "/topics/" + t.Slug})
+	}
+	for _, j := range st.catalog.Jurisdictions {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + "/countries/" + j.Code})
+	}
+	for _, e := range st.corpus.Entries {
+		lm := e.Changed()
+		if len(lm) != 10 {
+			lm = ""
+		}
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + "/docs/" + url.PathEscape(e.ID), LastMod: lm})
+	}
+	return writeXML(c, "application/xml; charset=utf-8", sm)
+}
+
+type openSearch struct {
+	XMLName       xml.Name `xml:"http://a9.com/-/spec/opensearch/1.1/ OpenSearchDescription"`
+	ShortName     string   `xml:"ShortName"`
+	Description   string   `xml:"Description"`
+	InputEncoding string   `xml:"InputEncoding"`
+	URLs          []struct {
+		Type     string `xml:"type,attr"`
+		Template string `xml:"template,attr"`
+	} `xml:"Url"`
+}
+
+func (s *Server) handleOpenSearch(c echo.Context) error {
+	base := s.baseURL(c)
+	o := openSearch{ShortName: "Research Security Atlas", Description: "Search research-security guidance and workshop findings", InputEncoding: "UTF-8"}
+	o.URLs = append(o.URLs, struct {
+		Type     string `xml:"type,attr"`
+		Template string `xml:"template,attr"`
+	}{"text/html", base + "/search?q={searchTerms}"}, struct {
+		Type     string `xml:"type,attr"`
+		Template string `xml:"template,attr"`
+	}{"application/atom+xml", base + "/feed.atom?q={searchTerms}"})
+	return writeXML(c, "application/opensearchdescription+xml; charset=utf-8", o)
+}
+
+// shorten cuts text at a word boundary near max bytes.
+func shorten(text string, max int) string {
+	if len(text) <= max {
+		return text
+	}
+	cut := strings.LastIndexByte(text[:max], ' ')
+	if cut < max/2 {
+		cut = max
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(text[:cut], ",.;: ") + "…"
+}
