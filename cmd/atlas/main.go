@@ -21,6 +21,7 @@ commands:
   build   rebuild the index atomically
   check   validate every content file
   export  write the reading list as md, csv, bibtex, ris or json
+  links   check every external URL in the corpus
 
 Run "atlas <command> -h" for the flags of a command.
 `
@@ -42,6 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"build":  cmdBuild,
 		"check":  cmdCheck,
 		"export": cmdExport,
+		"links":  cmdLinks,
 		// Each further command lives in a file of its own named after it.
 	}
 	cmd, ok := cmds[args[0]]
