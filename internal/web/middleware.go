@@ -1,10 +1,15 @@
 package web
 
 import (
+	"math"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
 )
 
 // csp allows nothing inline and nothing from elsewhere: every style and script is a file
@@ -39,4 +44,29 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			"status", c.Response().Status, "took", time.Since(start))
 		return nil
 	}
+}
+
+// rateLimit limits each client's /api/ requests. The client is the connection's address (or
+// the address a trusted proxy reports): a header any client can set never decides.
+func (s *Server) rateLimit() echo.MiddlewareFunc {
+	if s.cfg.RateLimit <= 0 {
+		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	}
+	burst := s.cfg.RateBurst
+	if burst <= 0 {
+		burst = int(2 * s.cfg.RateLimit)
+	}
+	retry := strconv.Itoa(max(1, int(math.Ceil(1/s.cfg.RateLimit))))
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Limit(s.cfg.RateLimit), Burst: burst, ExpiresIn: 3 * time.Minute}),
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			c.Response().Header().Set("Retry-After", retry)
+			return &userError{http.StatusTooManyRequests, "Too many requests from your address: wait a moment and try again."}
+		},
+		ErrorHandler: func(c echo.Context, err error) error {
+			return &userError{http.StatusForbidden, "The client address could not be read."}
+		},
+	})
 }

@@ -44,10 +44,11 @@ func (s *Server) routes() {
 		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f))
 	}
 
-	e.GET("/api/search", s.handleAPISearch)
-	e.GET("/api/docs/:id", s.handleAPIDoc)
-	e.GET("/api/countries", s.handleAPICountries)
-	e.GET("/api/compare", s.handleAPICompare)
+	api := e.Group("/api", s.rateLimit())
+	api.GET("/search", s.handleAPISearch)
+	api.GET("/docs/:id", s.handleAPIDoc)
+	api.GET("/countries", s.handleAPICountries)
+	api.GET("/compare", s.handleAPICompare)
 
 	e.GET("/feed.atom", s.handleFeed)
 	e.GET("/sitemap.xml", s.handleSitemap)

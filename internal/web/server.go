@@ -6,6 +6,7 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -30,6 +31,15 @@ type Config struct {
 	Logger    *slog.Logger
 	// SearchTimeout bounds the time one search may take.
 	SearchTimeout time.Duration
+	// RateLimit is how many /api/ requests per second one client may make on average, with
+	// RateBurst at once; zero turns the limit off.
+	RateLimit float64
+	RateBurst int
+	// TrustedProxies are the networks whose X-Forwarded-For header is believed. Without them a
+	// client is always the connection's address: a header any client can set never decides.
+	TrustedProxies []*net.IPNet
+	// Timeouts of the HTTP server; zero means the default.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// BaseURL is the site's public address (https://atlas.example.org), used in feeds, the
 	// sitemap and exports; when empty, the address a request came to is used.
 	BaseURL string
@@ -45,6 +55,7 @@ type Server struct {
 	timeout time.Duration
 	// publicURL is Config.BaseURL without a trailing slash.
 	publicURL string
+	cfg       Config
 }
 
 // state is what one request reads: a corpus, its catalog and the index built from it. It is
@@ -69,7 +80,15 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: cfg.Logger, timeout: cfg.SearchTimeout, static: st, publicURL: strings.TrimRight(cfg.BaseURL, "/")}
+	for _, d := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{{&cfg.ReadHeaderTimeout, 5 * time.Second}, {&cfg.ReadTimeout, 10 * time.Second}, {&cfg.WriteTimeout, 20 * time.Second}, {&cfg.IdleTimeout, 60 * time.Second}} {
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	s := &Server{log: cfg.Logger, timeout: cfg.SearchTimeout, static: st, publicURL: strings.TrimRight(cfg.BaseURL, "/"), cfg: cfg}
 	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus)})
 	s.views, err = newViews(cfg.Templates, s.templateFuncs())
 	if err != nil {
@@ -79,6 +98,14 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
+	s.e.IPExtractor = echo.ExtractIPDirect()
+	if len(cfg.TrustedProxies) > 0 {
+		var trust []echo.TrustOption
+		for _, n := range cfg.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(n))
+		}
+		s.e.IPExtractor = echo.ExtractIPFromXFFHeader(append(trust, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))...)
+	}
 	s.routes()
 	return s, nil
 }
@@ -105,10 +132,10 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           s,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      20 * time.Second,
-		IdleTimeout:       60 * time.Second,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
