@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/research-security-atlas/atlas/internal/content"
@@ -35,12 +36,17 @@ func loadCorpus(dir string) (*content.Corpus, []content.Problem, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, nil, fmt.Errorf("content folder: %w", err)
 	}
-	corpus, probs, err := content.Load(os.DirFS(dir), ".", content.Options{})
+	return loadCorpusFS(os.DirFS(dir), dir)
+}
+
+// loadCorpusFS loads content from fsys, naming problems with label as their folder.
+func loadCorpusFS(fsys fs.FS, label string) (*content.Corpus, []content.Problem, error) {
+	corpus, probs, err := content.Load(fsys, ".", content.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
 	for i := range probs {
-		probs[i].Path = joinPath(dir, probs[i].Path)
+		probs[i].Path = joinPath(label, probs[i].Path)
 	}
 	return corpus, probs, nil
 }

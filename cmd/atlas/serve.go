@@ -3,15 +3,21 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	atlas "github.com/research-security-atlas/atlas"
+	"github.com/research-security-atlas/atlas/internal/content"
 	"github.com/research-security-atlas/atlas/internal/search"
 	"github.com/research-security-atlas/atlas/internal/web"
 )
@@ -20,14 +26,33 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	var templates, static string
 	var watchContent bool
-	var baseURL string
+	var baseURL, proxies string
+	var rateLimit float64
+	var rateBurst int
 	fs := newFlagSet("serve", stderr, &cfg, true)
 	fs.StringVar(&templates, "templates", envOr("ATLAS_TEMPLATES", "templates"), "templates folder (env ATLAS_TEMPLATES)")
 	fs.StringVar(&static, "static", envOr("ATLAS_STATIC", "static"), "static files folder (env ATLAS_STATIC)")
 	fs.BoolVar(&watchContent, "watch", false, "re-index when a content file is added, changed or removed")
+	fs.Float64Var(&rateLimit, "rate-limit", envFloat("ATLAS_RATE_LIMIT", 20), "API requests per second per client, 0 for no limit (env ATLAS_RATE_LIMIT)")
+	fs.IntVar(&rateBurst, "rate-burst", 40, "API requests one client may make at once")
+	fs.StringVar(&proxies, "trusted-proxy", envOr("ATLAS_TRUSTED_PROXY", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (env ATLAS_TRUSTED_PROXY)")
 	fs.StringVar(&baseURL, "base-url", envOr("ATLAS_BASE_URL", ""), "public address of the site, for feeds, sitemap and exports (env ATLAS_BASE_URL)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	contentFS, contentFrom := folderOrEmbedded(cfg.content, set["content"] || os.Getenv("ATLAS_CONTENT") != "", atlas.Content())
+	templatesFS, _ := folderOrEmbedded(templates, set["templates"] || os.Getenv("ATLAS_TEMPLATES") != "", atlas.Templates())
+	staticFS, _ := folderOrEmbedded(static, set["static"] || os.Getenv("ATLAS_STATIC") != "", atlas.Static())
+	if watchContent && contentFrom == "" {
+		fmt.Fprintf(stderr, "atlas serve: --watch needs a content folder; %s does not exist\n", cfg.content)
+		return errUsage
+	}
+	trusted, err := parseCIDRs(proxies)
+	if err != nil {
+		fmt.Fprintf(stderr, "atlas serve: --trusted-proxy: %v\n", err)
+		return errUsage
 	}
 	log := newLogger(stderr, cfg.verbose)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -41,14 +66,22 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	defer lock.Release()
 
 	stamp := contentStamp(cfg.content)
-	corpus, probs, err := loadCorpus(cfg.content)
+	var corpus *content.Corpus
+	var probs []content.Problem
+	if contentFrom != "" {
+		corpus, probs, err = loadCorpus(contentFrom)
+	} else {
+		log.Info("no content folder: serving the snapshot built into this binary", "folder", cfg.content)
+		corpus, probs, err = loadCorpusFS(contentFS, "(built-in content)")
+	}
 	if err != nil {
 		return err
 	}
 	for _, p := range probs {
 		log.Warn("content problem", "problem", p.String())
 	}
-	srv, err := web.New(web.Config{Templates: os.DirFS(templates), Static: os.DirFS(static), Logger: log, BaseURL: baseURL}, corpus)
+	srv, err := web.New(web.Config{Templates: templatesFS, Static: staticFS, Logger: log, BaseURL: baseURL,
+		RateLimit: rateLimit, RateBurst: rateBurst, TrustedProxies: trusted}, corpus)
 	if err != nil {
 		return err
 	}
@@ -93,4 +126,45 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return hs.Shutdown(shutdownCtx)
+}
+
+func parseCIDRs(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			if strings.Contains(s, ":") {
+				s += "/128"
+			} else {
+				s += "/32"
+			}
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func envFloat(key string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(key), 64); err == nil {
+		return v
+	}
+	return def
+}
+
+// folderOrEmbedded picks a folder on disk when it was asked for or exists, and otherwise the
+// copy built into the binary. It returns the folder's path, or "" for the built-in copy.
+func folderOrEmbedded(dir string, explicit bool, embedded fs.FS) (fs.FS, string) {
+	if explicit {
+		return os.DirFS(dir), dir
+	}
+	if info, err := os.Stat(dir); err == nil && info.IsDir() {
+		return os.DirFS(dir), dir
+	}
+	return embedded, ""
 }
