@@ -20,6 +20,8 @@ commands:
   serve   open the index (building it when missing or stale) and serve the site and API
   build   rebuild the index atomically
   check   validate every content file
+  new     write a new content file with every field to fill in
+  import  draft a guidance entry from a saved HTML page
   export  write the reading list as md, csv, bibtex, ris or json
   links   check every external URL in the corpus
 
@@ -42,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"serve":  cmdServe,
 		"build":  cmdBuild,
 		"check":  cmdCheck,
+		"new":    cmdNew,
+		"import": cmdImport,
 		"export": cmdExport,
 		"links":  cmdLinks,
 		// Each further command lives in a file of its own named after it.
