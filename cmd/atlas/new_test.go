@@ -98,13 +98,13 @@ func TestNew(t *testing.T) {
 		})
 	}
 
-	// atlas check reports the new files' empty fields and nothing else about them.
+	// atlas check reports the new files' empty fields and body placeholders, nothing else.
 	_, out, _ := runAtlas(t, "check", "--content", dir)
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if strings.Contains(line, "countries/xa.md") {
 			continue
 		}
-		if !strings.HasSuffix(line, `" is empty`) {
+		if !strings.HasSuffix(line, `" is empty`) && !strings.HasSuffix(line, "warning: the body still has a TODO placeholder: replace it with the entry's text") {
 			t.Errorf("atlas check: %s", line)
 		}
 	}

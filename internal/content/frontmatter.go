@@ -125,7 +125,9 @@ func checkDate(v string, now time.Time) string {
 	if err != nil {
 		return fmt.Sprintf("date %q is not a real date", v)
 	}
-	if t.After(now) {
+	// A date is in the future only once it has begun everywhere: "today" written east of UTC
+	// is not rejected in the small hours.
+	if t.After(now.Add(14 * time.Hour)) {
 		return fmt.Sprintf("date %s is in the future", v)
 	}
 	return ""

@@ -90,6 +90,8 @@ func TestLoadBrokenFiles(t *testing.T) {
 			[]string{`x.md:5: question "research-stages" belongs to topic "funder-measures", which topics must include`}},
 		{"superseded without successor", strings.Replace(goodGuidance, "summary:", "status: superseded\nsummary:", 1),
 			[]string{"x.md:15: status superseded needs superseded_by: the id of the successor"}},
+		{"placeholder left in the body", "---\ntitle: A\nkind: topic\n---\n## Part\nTODO: write it\n",
+			[]string{"x.md:6: warning: the body still has a TODO placeholder: replace it with the entry's text"}},
 		{"old verification is a warning", strings.Replace(goodGuidance, "last_verified: 2026-11-01", "last_verified: 2024-01-01", 1),
 			[]string{"x.md:14: warning: last verified on 2024-01-01, more than a year ago: check the facts again"}},
 	} {

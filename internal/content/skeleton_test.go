@@ -69,6 +69,10 @@ func TestSkeletonLoads(t *testing.T) {
 			probs := loadSkeleton(t, test.kind, test.id, data)
 			var got, want []string
 			for _, p := range probs {
+				// The body's TODO prompts are warned about once the front matter is complete.
+				if p.Severity == Warning {
+					continue
+				}
 				got = append(got, fmt.Sprintf("%d: %s", p.Line, p.Message))
 			}
 			for _, name := range test.empty {
@@ -107,8 +111,9 @@ func TestSkeletonPrefill(t *testing.T) {
 	}
 }
 
-// TestSkeletonFilledIn fills every placeholder of every kind and uncomments every optional
-// field: the file then loads without any problem, so the skeleton holds nothing else to fix.
+// TestSkeletonFilledIn fills every placeholder of every kind (front matter and body prompts)
+// and uncomments every optional field: the file then loads without any problem, so the skeleton
+// holds nothing else to fix.
 func TestSkeletonFilledIn(t *testing.T) {
 	samples := map[string]string{
 		"title": "A title", "countries": "[nl]", "issuer": "Ministry of Science", "type": "guideline",
@@ -130,6 +135,7 @@ func TestSkeletonFilledIn(t *testing.T) {
 				}
 				return line // superseded_by stays out; an optional list stays []
 			})
+			filled = strings.ReplaceAll(filled, "TODO:", "Written:")
 			if probs := loadSkeleton(t, kind, id, []byte(filled)); len(probs) > 0 {
 				t.Errorf("filled-in skeleton has problems: %v\n%s", probs, filled)
 			}
