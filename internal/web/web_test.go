@@ -317,3 +317,21 @@ func TestEscaping(t *testing.T) {
 		t.Errorf("unescaped input in page:\n%s", body)
 	}
 }
+
+// The whole of the site's CSS and JavaScript stays under 60 KB, uncompressed.
+func TestStaticBudget(t *testing.T) {
+	total := 0
+	for _, pattern := range []string{"../../static/*.css", "../../static/*.js", "../../static/**/*.css", "../../static/**/*.js"} {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			info, err := os.Stat(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total += int(info.Size())
+		}
+	}
+	if total == 0 || total > 60<<10 {
+		t.Errorf("CSS and JS total %d bytes; the budget is 60 KB", total)
+	}
+}
