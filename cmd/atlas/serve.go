@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -26,7 +27,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	var templates, static string
 	var watchContent bool
-	var baseURL, proxies string
+	var baseURL, proxies, debugAddr string
 	var rateLimit float64
 	var rateBurst int
 	fs := newFlagSet("serve", stderr, &cfg, true)
@@ -36,6 +37,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&rateLimit, "rate-limit", envFloat("ATLAS_RATE_LIMIT", 20), "API requests per second per client, 0 for no limit (env ATLAS_RATE_LIMIT)")
 	fs.IntVar(&rateBurst, "rate-burst", 40, "API requests one client may make at once")
 	fs.StringVar(&proxies, "trusted-proxy", envOr("ATLAS_TRUSTED_PROXY", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (env ATLAS_TRUSTED_PROXY)")
+	fs.StringVar(&debugAddr, "debug-addr", envOr("ATLAS_DEBUG_ADDR", ""), "serve Go's pprof profiles on this separate address, e.g. 127.0.0.1:6060 (off when empty)")
 	fs.StringVar(&baseURL, "base-url", envOr("ATLAS_BASE_URL", ""), "public address of the site, for feeds, sitemap and exports (env ATLAS_BASE_URL)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -84,6 +86,20 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		RateLimit: rateLimit, RateBurst: rateBurst, TrustedProxies: trusted}, corpus)
 	if err != nil {
 		return err
+	}
+	if debugAddr != "" {
+		// Profiles stay off the public address: they reveal internals and cost CPU.
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		go func() {
+			log.Info("profiles", "addr", "http://"+debugAddr+"/debug/pprof/")
+			if err := http.ListenAndServe(debugAddr, mux); err != nil {
+				log.Error("profile server", "err", err)
+			}
+		}()
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -27,9 +27,16 @@ func (s *Server) runSearch(c echo.Context) (*state, search.Request, *search.Resu
 	if ix == nil {
 		return st, req, nil, errNotReady
 	}
+	key := cacheKey(req)
+	if res, ok := st.cache.get(key); ok {
+		return st, req, res, nil
+	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
 	defer cancel()
 	res, err := ix.Search(ctx, req)
+	if err == nil {
+		st.cache.put(key, res)
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return st, req, nil, &userError{http.StatusServiceUnavailable, "The search took too long. Try fewer words or filters."}
 	}

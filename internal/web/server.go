@@ -65,6 +65,7 @@ type state struct {
 	catalog  *content.Catalog
 	index    Searcher // nil until the index is open
 	problems []content.Problem
+	cache    *resultCache
 }
 
 // New builds the server for corpus. The index comes later through SetSearcher: until then
@@ -113,13 +114,13 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 // SetSearcher makes the server ready with the index of its current corpus.
 func (s *Server) SetSearcher(x Searcher) {
 	old := s.current.Load()
-	s.current.Store(&state{corpus: old.corpus, catalog: old.catalog, index: x, problems: old.problems})
+	s.current.Store(&state{corpus: old.corpus, catalog: old.catalog, index: x, problems: old.problems, cache: newResultCache(cacheSize)})
 }
 
 // Update replaces the corpus and its index together, as after a change to content/. Problems
 // are the content problems found while loading, shown on /readyz.
 func (s *Server) Update(corpus *content.Corpus, x Searcher, problems []content.Problem) {
-	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), index: x, problems: problems})
+	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), index: x, problems: problems, cache: newResultCache(cacheSize)})
 }
 
 func (s *Server) state() *state { return s.current.Load() }

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"container/list"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/research-security-atlas/atlas/internal/search"
+)
+
+// resultCache keeps the results of recent searches. It belongs to one state, so swapping in a
+// new index or corpus starts an empty cache and no stale result can be served.
+type resultCache struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List // front: most recently used
+	items map[string]*list.Element
+}
+
+type cacheItem struct {
+	key string
+	res *search.Results
+}
+
+const cacheSize = 4096
+
+func newResultCache(max int) *resultCache {
+	return &resultCache{max: max, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *resultCache) get(key string) (*search.Results, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.order.MoveToFront(el)
+		return el.Value.(*cacheItem).res, true
+	}
+	return nil, false
+}
+
+func (c *resultCache) put(key string, res *search.Results) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		el.Value.(*cacheItem).res = res
+		c.order.MoveToFront(el)
+		return
+	}
+	c.items[key] = c.order.PushFront(&cacheItem{key, res})
+	for c.order.Len() > c.max {
+		last := c.order.Back()
+		c.order.Remove(last)
+		delete(c.items, last.Value.(*cacheItem).key)
+	}
+}
+
+// cacheKey is a canonical form of a request: the same search written with its parameters in
+// another order hits the same entry.
+func cacheKey(r search.Request) string {
+	var b strings.Builder
+	b.WriteString(r.Query)
+	b.WriteString("\x00")
+	b.WriteString(r.Sort)
+	b.WriteString("\x00")
+	b.WriteString(strconv.Itoa(r.Page))
+	b.WriteString("\x00")
+	b.WriteString(strconv.Itoa(r.Size))
+	for _, f := range search.Facets {
+		vals := append([]string(nil), r.Filters[f]...)
+		if len(vals) == 0 {
+			continue
+		}
+		sort.Strings(vals)
+		b.WriteString("\x00" + f + "=" + strings.Join(vals, "\x01"))
+	}
+	return b.String()
+}

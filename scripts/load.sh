@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Load benchmark: starts atlas serve on the real corpus and drives it with wrk.
+#   scripts/load.sh [seconds per run, default 10]
+# Prints one Markdown table row per run: throughput, p50, p99, errors; then RSS and start time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DUR=${1:-10}
+if ! command -v wrk >/dev/null; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get install -y -qq wrk >/dev/null
+fi
+WORK=$(mktemp -d)
+trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+go build -o "$WORK/atlas" ./cmd/atlas
+go run ./scripts/loadpaths -content content -out "$WORK" 2>/dev/null
+PORT=18080
+URL="http://127.0.0.1:$PORT"
+serve() { "$WORK/atlas" serve --addr 127.0.0.1:$PORT --index "$WORK/index/atlas.bleve" --rate-limit 0 >"$WORK/serve.log" 2>&1 & PID=$!; }
+wait_ready() { for _ in $(seq 1 2000); do curl -fs "$URL/readyz" >/dev/null 2>&1 && return 0; sleep 0.005; done; return 1; }
+
+# First start builds the index; the second opens it. Time the second: process start to ready.
+serve; wait_ready; kill $PID; wait $PID 2>/dev/null || true
+start=$(date +%s.%N); serve; wait_ready; ready=$(date +%s.%N)
+START_MS=$(echo "($ready - $start) * 1000" | bc -l | xargs printf '%.0f')
+
+run() { # name connections paths-file mode
+  local out
+  out=$(PATHS="$3" MODE="$4" THREADS=2 wrk -t2 -c"$2" -d"${DUR}s" --latency -s scripts/paths.lua "$URL/" 2>&1)
+  local rps p50 p99 errs non2xx
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errs=$(echo "$out" | awk '/Socket errors/ {print $0}' | sed 's/.*errors: //')
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$rps" "$p50" "$p99" "${non2xx:-0} non-2xx${errs:+; $errs}"
+}
+echo "/healthz" > "$WORK/healthz.txt"
+echo "| run | connections | requests/s | p50 | p99 | errors |"
+echo "| --- | --- | --- | --- | --- | --- |"
+run "/healthz (ceiling)" 64 "$WORK/healthz.txt" repeat
+run "hot /api/search" 64 "$WORK/api-hot.txt" repeat
+run "hot /search and /docs pages" 64 "$WORK/pages-hot.txt" repeat
+run "cold /api/search (all distinct)" 16 "$WORK/cold.txt" once
+RSS=$(awk '/VmHWM/ {print $2}' /proc/$PID/status)
+echo
+echo "peak RSS of the server: $((RSS / 1024)) MB; start with an existing index to ready: ${START_MS} ms"
+echo "entries: $(curl -fs "$URL/readyz")"
