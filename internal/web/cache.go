@@ -77,3 +77,58 @@ func cacheKey(r search.Request) string {
 	}
 	return b.String()
 }
+
+// pageCache keeps rendered responses of the read-only pages, bounded by their total size. Like
+// the result cache it belongs to one state.
+type pageCache struct {
+	mu    sync.Mutex
+	max   int // bytes
+	size  int
+	order *list.List
+	items map[string]*list.Element
+}
+
+type cachedPage struct {
+	key         string
+	status      int
+	contentType string
+	disposition string
+	body        []byte
+}
+
+const pageCacheBytes = 32 << 20
+
+func newPageCache(max int) *pageCache {
+	return &pageCache{max: max, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *pageCache) get(key string) (*cachedPage, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.order.MoveToFront(el)
+		return el.Value.(*cachedPage), true
+	}
+	return nil, false
+}
+
+func (c *pageCache) put(p *cachedPage) {
+	if len(p.body) > c.max/16 {
+		return // one huge page must not push out everything else
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[p.key]; ok {
+		c.size -= len(el.Value.(*cachedPage).body)
+		c.order.Remove(el)
+	}
+	c.items[p.key] = c.order.PushFront(p)
+	c.size += len(p.body)
+	for c.size > c.max {
+		last := c.order.Back()
+		old := last.Value.(*cachedPage)
+		c.order.Remove(last)
+		delete(c.items, old.key)
+		c.size -= len(old.body)
+	}
+}

@@ -46,3 +46,27 @@ func (f fixedSearcher) Search(_ context.Context, _ search.Request) (*search.Resu
 	return &search.Results{Total: f.total, Facets: map[string][]search.FacetCount{}}, nil
 }
 func (f fixedSearcher) Len() int { return 0 }
+
+// A page rendered before the corpus changed is not served after it.
+func TestPageCacheDroppedOnUpdate(t *testing.T) {
+	s := newTestServer(t, true)
+	first := get(t, s, "/docs/nl-guidelines").Body.String()
+	if again := get(t, s, "/docs/nl-guidelines").Body.String(); again != first {
+		t.Fatal("the same page rendered twice differs")
+	}
+	corpus := s.state().corpus
+	e := corpus.Get("nl-guidelines")
+	old := e.Title
+	e.Title = "Renamed guidelines"
+	defer func() { e.Title = old }()
+	s.Update(corpus, s.state().index, nil)
+	if body := get(t, s, "/docs/nl-guidelines").Body.String(); !strings.Contains(body, "Renamed guidelines") {
+		t.Error("after an update the cached page was served")
+	}
+	if rec := get(t, s, "/reading-list.csv"); !strings.Contains(rec.Header().Get("Content-Disposition"), "reading-list.csv") {
+		t.Error("first CSV download lacks its file name")
+	}
+	if rec := get(t, s, "/reading-list.csv"); !strings.Contains(rec.Header().Get("Content-Disposition"), "reading-list.csv") {
+		t.Error("a cached CSV download lost its file name")
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"math"
 	"net/http"
 	"strconv"
@@ -69,4 +70,45 @@ func (s *Server) rateLimit() echo.MiddlewareFunc {
 			return &userError{http.StatusForbidden, "The client address could not be read."}
 		},
 	})
+}
+
+// cachePages serves a page from the current state's page cache, or renders it and keeps a
+// copy. Every page is a pure function of the corpus, the index and the URL (and the host, which
+// the feed and sitemap use when no base URL is set), so a copy stays right until the state is
+// replaced.
+func (s *Server) cachePages(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		st := s.state()
+		if st.index == nil || c.Request().Method != http.MethodGet {
+			return next(c)
+		}
+		key := c.Request().Host + " " + c.Request().URL.RequestURI()
+		if p, ok := st.pages.get(key); ok {
+			h := c.Response().Header()
+			if p.disposition != "" {
+				h.Set("Content-Disposition", p.disposition)
+			}
+			return c.Blob(p.status, p.contentType, p.body)
+		}
+		rec := &recordingWriter{ResponseWriter: c.Response().Writer}
+		c.Response().Writer = rec
+		err := next(c)
+		if err == nil && c.Response().Status == http.StatusOK && s.state() == st {
+			h := c.Response().Header()
+			st.pages.put(&cachedPage{key: key, status: http.StatusOK, contentType: h.Get("Content-Type"),
+				disposition: h.Get("Content-Disposition"), body: rec.buf.Bytes()})
+		}
+		return err
+	}
+}
+
+// recordingWriter keeps a copy of what a handler writes.
+type recordingWriter struct {
+	http.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
 }

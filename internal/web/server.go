@@ -66,6 +66,7 @@ type state struct {
 	index    Searcher // nil until the index is open
 	problems []content.Problem
 	cache    *resultCache
+	pages    *pageCache
 }
 
 // New builds the server for corpus. The index comes later through SetSearcher: until then
@@ -90,7 +91,7 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 		}
 	}
 	s := &Server{log: cfg.Logger, timeout: cfg.SearchTimeout, static: st, publicURL: strings.TrimRight(cfg.BaseURL, "/"), cfg: cfg}
-	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus)})
+	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
 	s.views, err = newViews(cfg.Templates, s.templateFuncs())
 	if err != nil {
 		return nil, err
@@ -114,13 +115,13 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 // SetSearcher makes the server ready with the index of its current corpus.
 func (s *Server) SetSearcher(x Searcher) {
 	old := s.current.Load()
-	s.current.Store(&state{corpus: old.corpus, catalog: old.catalog, index: x, problems: old.problems, cache: newResultCache(cacheSize)})
+	s.current.Store(&state{corpus: old.corpus, catalog: old.catalog, index: x, problems: old.problems, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
 }
 
 // Update replaces the corpus and its index together, as after a change to content/. Problems
 // are the content problems found while loading, shown on /readyz.
 func (s *Server) Update(corpus *content.Corpus, x Searcher, problems []content.Problem) {
-	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), index: x, problems: problems, cache: newResultCache(cacheSize)})
+	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), index: x, problems: problems, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
 }
 
 func (s *Server) state() *state { return s.current.Load() }

@@ -1,0 +1,56 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+	"github.com/research-security-atlas/atlas/internal/search"
+)
+
+// benchServer serves the real corpus from an on-disk index, as atlas serve does.
+func benchServer(b *testing.B) *Server {
+	b.Helper()
+	corpus, _, err := content.Load(os.DirFS("../../content"), ".", content.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := New(Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static")}, corpus)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, _, err := search.OpenOrBuild(context.Background(), filepath.Join(b.TempDir(), "atlas.bleve"), corpus)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	s.SetSearcher(ix)
+	return s
+}
+
+// BenchmarkPages renders each kind of page once per iteration. Search pages are served from the
+// result cache after the first iteration, as repeated searches are in production.
+func BenchmarkPages(b *testing.B) {
+	s := benchServer(b)
+	for _, path := range []string{
+		"/", "/search?q=partner+screening&country=nl", "/api/search?q=partner+screening&country=nl",
+		"/docs/nl-national-knowledge-security-guidelines", "/countries", "/compare?c=nl&c=ca&c=gb",
+		"/topics/funder-measures", "/reading-list", "/api/docs/nl-national-knowledge-security-guidelines",
+	} {
+		b.Run(path, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				rec := httptest.NewRecorder()
+				s.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatalf("%s: %d", path, rec.Code)
+				}
+			}
+		})
+	}
+}
