@@ -12,6 +12,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -57,6 +58,15 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	log := newLogger(stderr, cfg.verbose)
+	// The heap is small and mostly short-lived request garbage: collecting less often roughly
+	// doubles the throughput of distinct searches (docs/performance.md), and the memory limit
+	// keeps the process well under 200 MB. Either can be set from the environment instead.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(160 << 20)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
