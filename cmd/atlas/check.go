@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlagSet("check", stderr, &cfg, false)
+	asJSON := fs.Bool("json", false, "print one JSON document instead of lines")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -19,10 +21,36 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	errs := content.Errors(probs)
+	if *asJSON {
+		type problem struct {
+			Path     string `json:"path"`
+			Line     int    `json:"line"`
+			Severity string `json:"severity"`
+			Message  string `json:"message"`
+		}
+		out := struct {
+			Entries  int       `json:"entries"`
+			Errors   int       `json:"errors"`
+			Warnings int       `json:"warnings"`
+			Problems []problem `json:"problems"`
+		}{Entries: corpus.Len(), Errors: errs, Warnings: len(probs) - errs, Problems: []problem{}}
+		for _, p := range probs {
+			out.Problems = append(out.Problems, problem{p.Path, p.Line, p.Severity.String(), p.Message})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+		if errs > 0 {
+			return errProblems
+		}
+		return nil
+	}
 	for _, p := range probs {
 		fmt.Fprintln(stdout, p)
 	}
-	errs := content.Errors(probs)
 	fmt.Fprintf(stderr, "%d entries loaded; %d errors, %d warnings\n", corpus.Len(), errs, len(probs)-errs)
 	if errs > 0 {
 		return errProblems

@@ -31,6 +31,11 @@ func TestCheck(t *testing.T) {
 		t.Errorf("stderr %q", errOut)
 	}
 
+	code, out, _ = runAtlas(t, "check", "--json", "--content", dir)
+	if code != 1 || !strings.Contains(out, `"errors": 1`) || !strings.Contains(out, `"line": 4`) || !strings.Contains(out, `"severity": "error"`) {
+		t.Errorf("check --json: exit %d\n%s", code, out)
+	}
+
 	os.Remove(filepath.Join(dir, "bad.md"))
 	if code, _, _ := runAtlas(t, "check", "--content", dir); code != 0 {
 		t.Errorf("clean corpus: exit %d, want 0", code)
