@@ -1,6 +1,7 @@
 package web
 
 import (
+	_ "embed"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -125,6 +126,7 @@ type apiDoc struct {
 	ContactPoint string       `json:"contact_point,omitempty"`
 	Synonyms     []string     `json:"synonyms,omitempty"`
 	Date         string       `json:"date,omitempty"`
+	Updated      string       `json:"updated,omitempty"`
 	HTML         string       `json:"html"`
 	Sections     []apiSection `json:"sections"`
 	Related      []relatedRef `json:"related"`
@@ -141,7 +143,7 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 		Audiences: e.Audiences, Themes: e.Themes, Type: e.Type, Issuer: e.Issuer, Published: e.Published,
 		URL: e.URL, Language: e.Language, LastVerified: e.LastVerified, Summary: e.Summary,
 		Status: e.Status, SupersededBy: e.SupersededBy, Question: e.Question, Terms: e.Terms,
-		ContactPoint: e.ContactPoint, Synonyms: e.Synonyms, Date: e.Date, HTML: string(e.HTML),
+		ContactPoint: e.ContactPoint, Synonyms: e.Synonyms, Date: e.Date, Updated: e.Updated, HTML: string(e.HTML),
 		Sections: []apiSection{}, Related: st.related(e)}
 	for _, sec := range e.Sections {
 		if sec.Anchor != "" {
@@ -212,4 +214,11 @@ func (s *Server) handleAPICompare(c echo.Context) error {
 		out.Rows = append(out.Rows, row)
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+//go:embed openapi.json
+var openAPI []byte
+
+func (s *Server) handleOpenAPI(c echo.Context) error {
+	return c.Blob(http.StatusOK, "application/json; charset=utf-8", openAPI)
 }

@@ -49,6 +49,7 @@ func (s *Server) routes() {
 	api.GET("/docs/:id", s.handleAPIDoc, s.cachePages)
 	api.GET("/countries", s.handleAPICountries, s.cachePages)
 	api.GET("/compare", s.handleAPICompare, s.cachePages)
+	api.GET("/openapi.json", s.handleOpenAPI)
 
 	e.GET("/feed.atom", s.handleFeed, s.cachePages)
 	e.GET("/sitemap.xml", s.handleSitemap, s.cachePages)
