@@ -193,7 +193,11 @@ func (s *Server) handleAPICompare(c echo.Context) error {
 	if len(js) < minCompare {
 		return badRequest("c: give 2 to 4 country codes, e.g. /api/compare?c=nl&c=ca")
 	}
-	cmp := st.compare(js)
+	filters, err := compareFilters(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	cmp := st.compare(js, filters)
 	out := apiCompare{Countries: []apiCountry{}, Rows: []apiCompareRow{}}
 	for _, j := range js {
 		out.Countries = append(out.Countries, apiCountry{Code: j.Code, Name: j.Name, Terms: nonNil(j.Terms()),

@@ -94,6 +94,14 @@ func TestBrowsePages(t *testing.T) {
 		{"/compare?c=nl", 200, map[string]string{".empty": "Choose 2 to 4"}},
 		{"/compare?c=nl&c=ca&c=gb&c=us&c=eu", 400, map[string]string{".lede": "compare at most 4"}},
 		{"/compare?c=nl&c=zz", 400, map[string]string{".lede": `unknown country or organisation "zz"`}},
+		{"/compare?c=nl&c=ca&theme=due-diligence", 200, map[string]string{
+			".notice": "Showing only entries about due diligence",
+			"#row-institutional-role td:nth-child(2)": "National Knowledge Security Guidelines",
+			"#row-key-elements td:nth-child(2)":       "Nothing recorded",
+			"select[name=theme] option[selected]":     "Due diligence",
+		}},
+		{"/compare?c=nl&c=ca&stage=applied", 200, map[string]string{"#row-research-stages td:nth-child(3)": "Canada: partner screening"}},
+		{"/compare?c=nl&c=ca&theme=spying", 400, map[string]string{".lede": `unknown theme "spying"`}},
 		{"/topics/conceptualisation", 200, map[string]string{
 			"h1":                               "Conceptualisation of research security",
 			"#key-elements-h":                  "What are the key elements",

@@ -180,25 +180,35 @@ func (st *state) parseCompare(q url.Values) ([]*content.Jurisdiction, error) {
 	return out, nil
 }
 
-func (st *state) compare(js []*content.Jurisdiction) comparison {
+// compare arranges js side by side; filters (a theme, a stage) narrow every cell.
+func (st *state) compare(js []*content.Jurisdiction, filters map[string][]string) comparison {
+	keep := func(es []*content.Entry) []*content.Entry {
+		var out []*content.Entry
+		for _, e := range es {
+			if e.Matches(filters, "") {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
 	cmp := comparison{Countries: js}
 	for _, tg := range st.catalog.Topics {
 		row := compareRow{Topic: tg.Slug, TopicLabel: tg.Label}
 		for _, j := range js {
-			row.Cells = append(row.Cells, compareCell{Guidance: j.GuidanceFor(tg.Slug)})
+			row.Cells = append(row.Cells, compareCell{Guidance: keep(j.GuidanceFor(tg.Slug))})
 		}
 		cmp.Rows = append(cmp.Rows, row)
 		for _, q := range tg.Questions {
 			qr := compareRow{Topic: tg.Slug, TopicLabel: tg.Label, Question: q, QuestionLabel: content.QuestionVocab.Label(q)}
 			for _, j := range js {
-				qr.Cells = append(qr.Cells, compareCell{Findings: j.FindingsFor(q)})
+				qr.Cells = append(qr.Cells, compareCell{Findings: keep(j.FindingsFor(q))})
 			}
 			cmp.Rows = append(cmp.Rows, qr)
 		}
 	}
 	gr := compareRow{Question: "general", QuestionLabel: content.QuestionVocab.Label("general")}
 	for _, j := range js {
-		gr.Cells = append(gr.Cells, compareCell{Findings: j.FindingsFor("general")})
+		gr.Cells = append(gr.Cells, compareCell{Findings: keep(j.FindingsFor("general"))})
 	}
 	cmp.Rows = append(cmp.Rows, gr)
 	return cmp
@@ -209,6 +219,25 @@ type comparePage struct {
 	comparison
 	Choices []compareChoice
 	Message string
+	Themes  []sortOption // the focus choices; Selected marks the current one
+	Stages  []sortOption
+	Focus   string // the focus in words, when there is one
+}
+
+// compareFilters reads the optional focus of a comparison: one theme and one research stage.
+func compareFilters(q url.Values) (map[string][]string, error) {
+	f := map[string][]string{}
+	for _, name := range []string{"theme", "stage"} {
+		v := strings.TrimSpace(q.Get(name))
+		if v == "" {
+			continue
+		}
+		if msg := facetCheck[name](v); msg != "" {
+			return nil, badRequest(msg)
+		}
+		f[name] = []string{v}
+	}
+	return f, nil
 }
 
 type compareChoice struct {
@@ -219,6 +248,10 @@ type compareChoice struct {
 func (s *Server) handleCompare(c echo.Context) error {
 	st := s.state()
 	js, err := st.parseCompare(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	filters, err := compareFilters(c.QueryParams())
 	if err != nil {
 		return err
 	}
@@ -234,8 +267,23 @@ func (s *Server) handleCompare(c echo.Context) error {
 	for _, j := range st.comparable() {
 		p.Choices = append(p.Choices, compareChoice{J: j, Checked: slices.Contains(js, j)})
 	}
+	p.Themes = append(p.Themes, sortOption{Value: "", Label: "All themes", Selected: len(filters["theme"]) == 0})
+	for _, t := range content.ThemeVocab.Values() {
+		p.Themes = append(p.Themes, sortOption{Value: t, Label: content.ThemeVocab.Label(t), Selected: len(filters["theme"]) > 0 && filters["theme"][0] == t})
+	}
+	p.Stages = append(p.Stages, sortOption{Value: "", Label: "Both stages", Selected: len(filters["stage"]) == 0})
+	for _, v := range content.StageVocab.Values() {
+		p.Stages = append(p.Stages, sortOption{Value: v, Label: content.StageVocab.Label(v), Selected: len(filters["stage"]) > 0 && filters["stage"][0] == v})
+	}
+	var focus []string
+	for _, f := range []string{"theme", "stage"} {
+		for _, v := range filters[f] {
+			focus = append(focus, strings.ToLower(valueLabel(f, v)))
+		}
+	}
+	p.Focus = strings.Join(focus, ", ")
 	if len(js) >= minCompare {
-		p.comparison = st.compare(js)
+		p.comparison = st.compare(js, filters)
 	} else {
 		p.Message = fmt.Sprintf("Choose %d to %d countries or organisations to see them side by side.", minCompare, maxCompare)
 	}
