@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/research-security-atlas/atlas/internal/content"
@@ -18,11 +19,97 @@ import (
 
 const fingerprintKey = "atlas-fingerprint"
 
-// Index is an open, read-only search index.
+// Index is an open, read-only search index, with what the search needs to know of the corpus
+// it was built from: the glossary's terminology crosswalk, the word list for typos and "did you
+// mean", the section texts snippets are cut from, and the title list for suggestions. All of it
+// is derived from the corpus when the index is opened, so it always matches the index.
 type Index struct {
 	idx         bleve.Index
 	path        string
 	fingerprint string
+
+	text    analysis.Analyzer // the text fields' analyzer
+	surface analysis.Analyzer // the same without stop words and stemming
+	thes    *thesaurus
+	dict    *dictionary
+	docs    map[string]docText
+	suggest *suggester
+}
+
+// docText is what the search keeps of an entry beside the index: the texts snippets are cut
+// from (its summary and its sections as indexed, with their anchors) and its status, for the
+// ranking prior.
+type docText struct {
+	summary  string
+	sections []string
+	anchors  []string
+	status   string
+}
+
+// newIndex wraps an open bleve index built from corpus.
+func newIndex(idx bleve.Index, path, fp string, corpus *content.Corpus) (*Index, error) {
+	ix := &Index{idx: idx, path: path, fingerprint: fp, docs: map[string]docText{}}
+	m := idx.Mapping()
+	ix.text = m.AnalyzerNamed(textAnalyzer)
+	ix.surface = m.AnalyzerNamed(surfaceAnalyzer)
+	if ix.text == nil || ix.surface == nil {
+		return nil, fmt.Errorf("index mapping lacks the %s analyzers", textAnalyzer)
+	}
+	ix.dict = newDictionary()
+	termOf := func(w string) string {
+		if ts := ix.terms(w); len(ts) == 1 {
+			return ts[0]
+		}
+		return ""
+	}
+	for _, e := range corpus.Entries {
+		d := newDocument(e)
+		var words []surfaceWord
+		for _, t := range append([]string{d.Title, d.Summary, d.Meta, d.Terms, d.Tags}, d.Sections...) {
+			for _, tok := range ix.surface.Analyze([]byte(t)) {
+				words = append(words, surfaceWord{string(tok.Term), t[tok.Start:tok.End]})
+			}
+		}
+		ix.dict.addDocument(words, termOf)
+		dt := docText{summary: e.Summary, sections: d.Sections, status: e.Status}
+		for _, s := range e.Sections {
+			dt.anchors = append(dt.anchors, s.Anchor)
+		}
+		ix.docs[e.ID] = dt
+	}
+	ix.dict.finish()
+	ix.thes = newThesaurus(corpus, ix.terms, ix.phraseHits)
+	ix.suggest = newSuggester(corpus)
+	return ix, nil
+}
+
+// terms returns the analysed terms of text, as the text fields index them.
+func (ix *Index) terms(text string) []string {
+	var out []string
+	for _, t := range ix.text.Analyze([]byte(text)) {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+// words returns the folded words of text, unstemmed, stop words included.
+func (ix *Index) words(text string) []string {
+	var out []string
+	for _, t := range ix.surface.Analyze([]byte(text)) {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+// phraseHits counts the entries in which phrase occurs in a field that glossary equivalents
+// are searched in (all but terms, see conceptUnit).
+func (ix *Index) phraseHits(phrase string) int {
+	q := fieldsQuery(func() fieldQuery { return bleve.NewMatchPhraseQuery(phrase) }, 1, "terms")
+	res, err := ix.idx.Search(bleve.NewSearchRequestOptions(q, 0, 0, false))
+	if err != nil {
+		return 0
+	}
+	return int(res.Total)
 }
 
 // BuildStats describes a finished build.
@@ -149,7 +236,12 @@ func Open(path string, corpus *content.Corpus) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("index %s holds %d documents, content has %d: %w", path, n, corpus.Len(), ErrStale)
 	}
-	return &Index{idx: idx, path: path, fingerprint: want}, nil
+	ix, err := newIndex(idx, path, want, corpus)
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return ix, nil
 }
 
 // OpenOrBuild opens the index at path, first rebuilding it when it is missing, stale or
@@ -167,9 +259,11 @@ func OpenOrBuild(ctx context.Context, path string, corpus *content.Corpus) (ix *
 	return ix, reason, err
 }
 
-// NewMemory builds an index in memory, for tests and for running without a writable disk.
+// NewMemory builds an index in memory, for tests and for running without a writable disk. It
+// is a scorch index like the one on disk (bleve.NewMemOnly would be an upsidedown index, which
+// scores differently), so that it ranks exactly as the served index does.
 func NewMemory(corpus *content.Corpus) (*Index, error) {
-	idx, err := bleve.NewMemOnly(newMapping())
+	idx, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +276,7 @@ func NewMemory(corpus *content.Corpus) (*Index, error) {
 	if err := idx.Batch(b); err != nil {
 		return nil, err
 	}
-	return &Index{idx: idx, fingerprint: fingerprint(corpus)}, nil
+	return newIndex(idx, "", fingerprint(corpus), corpus)
 }
 
 // Close closes the index.

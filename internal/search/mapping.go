@@ -1,5 +1,8 @@
 // Package search keeps the Atlas index: a bleve index on disk built from the content corpus,
-// and the faceted search over it. bleve types do not leave this package.
+// and the faceted search over it, which folds spelling and accents, treats the glossary's
+// synonyms as the same term, forgives typos, links hits to the section they occur in and
+// suggests titles as people type. docs/search.md describes it. bleve types do not leave this
+// package.
 package search
 
 import (
@@ -9,7 +12,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveSearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
@@ -19,7 +21,7 @@ import (
 
 // schemaVersion changes whenever the documents built from entries change shape or meaning, so
 // that indexes built by an older program are rebuilt.
-const schemaVersion = "1"
+const schemaVersion = "2"
 
 // Facets are the facet fields of the contract, in display order. Each is a keyword field in the
 // index under the same name.
@@ -30,8 +32,10 @@ type document struct {
 	Kind      string   `json:"kind"`
 	Title     string   `json:"title"`
 	Summary   string   `json:"summary"`
-	Body      string   `json:"body"`
+	Sections  []string `json:"sections"`
 	Meta      string   `json:"meta"`
+	Terms     string   `json:"terms"`
+	Tags      string   `json:"tags"`
 	Country   []string `json:"country"`
 	Topic     []string `json:"topic"`
 	Theme     []string `json:"theme"`
@@ -50,14 +54,17 @@ func newDocument(e *content.Entry) document {
 	for _, c := range e.Countries {
 		meta = append(meta, content.CountryName(c))
 	}
-	meta = append(meta, e.Terms...)
-	meta = append(meta, e.Synonyms...)
+	var terms []string
+	terms = append(terms, e.Terms...)
+	terms = append(terms, e.Synonyms...)
 	d := document{
 		Kind:      string(e.Kind),
 		Title:     e.Title,
 		Summary:   e.Summary,
-		Body:      e.Text,
+		Sections:  sectionTexts(e),
 		Meta:      strings.Join(meta, ". "),
+		Terms:     strings.Join(terms, ". "),
+		Tags:      tags(e),
 		Country:   e.Countries,
 		Topic:     e.Topics,
 		Theme:     e.Themes,
@@ -77,14 +84,54 @@ func newDocument(e *content.Entry) document {
 	return d
 }
 
-// newMapping returns the index mapping: English analysis with stemming for the text fields,
-// BM25 scoring, and keyword fields with doc values for facets and sorting.
+// tags names an entry's themes and type in words ("Dual use", "Export control", "Checklist"),
+// and a finding's guiding question, so that an entry is found by what it is about even where
+// its text uses other words.
+func tags(e *content.Entry) string {
+	var out []string
+	if e.Question != "" && e.Question != "general" {
+		out = append(out, content.QuestionVocab.Label(e.Question))
+	}
+	for _, t := range e.Themes {
+		out = append(out, content.ThemeVocab.Label(t))
+	}
+	if e.Type != "" {
+		out = append(out, content.TypeVocab.Label(e.Type))
+	}
+	return strings.Join(out, ". ")
+}
+
+// sectionTexts is the body of e as indexed: one value per section, its heading first, so that a
+// match can be traced to the section it occurs in (the array position is the section's index in
+// e.Sections). Every word of the body belongs to exactly one section.
+func sectionTexts(e *content.Entry) []string {
+	out := make([]string, len(e.Sections))
+	for i, s := range e.Sections {
+		switch {
+		case s.Title == "":
+			out[i] = s.Text
+		case s.Text == "":
+			out[i] = s.Title
+		default:
+			out[i] = s.Title + ". " + s.Text
+		}
+	}
+	if len(out) == 0 && e.Text != "" {
+		out = []string{e.Text}
+	}
+	return out
+}
+
+// newMapping returns the index mapping: the Atlas analyzer (English stemming, accent and
+// spelling folding) for the text fields, BM25 scoring, and keyword fields with doc values for
+// facets and sorting. Nothing is stored: snippets are cut from the corpus the index was built
+// from, with the term locations the search returns.
 func newMapping() *mapping.IndexMappingImpl {
-	text := func(store bool) *mapping.FieldMapping {
+	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
-		f.Store = store
-		f.IncludeTermVectors = store // needed to highlight stored fields
+		f.Analyzer = textAnalyzer
+		f.Store = false
+		f.IncludeTermVectors = true // positions, for phrases; offsets, for snippets
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
@@ -99,10 +146,12 @@ func newMapping() *mapping.IndexMappingImpl {
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt("title", text(true))
-	doc.AddFieldMappingsAt("summary", text(true))
-	doc.AddFieldMappingsAt("body", text(true))
-	doc.AddFieldMappingsAt("meta", text(false))
+	doc.AddFieldMappingsAt("title", text())
+	doc.AddFieldMappingsAt("summary", text())
+	doc.AddFieldMappingsAt("sections", text())
+	doc.AddFieldMappingsAt("meta", text())
+	doc.AddFieldMappingsAt("terms", text())
+	doc.AddFieldMappingsAt("tags", text())
 	for _, f := range Facets {
 		doc.AddFieldMappingsAt(f, kw())
 	}
@@ -110,8 +159,11 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt("title_sort", kw())
 
 	m := bleve.NewIndexMapping()
+	if err := addAnalyzers(m); err != nil {
+		panic(err) // the definitions are constants: this cannot fail at run time
+	}
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultAnalyzer = textAnalyzer
 	m.ScoringModel = index.BM25Scoring
 	m.StoreDynamic = false
 	m.IndexDynamic = false

@@ -1,0 +1,133 @@
+package search
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+)
+
+// thesaurus is the terminology crosswalk: each glossary entry (kind term) makes one group of
+// equivalent phrases, its title and its synonyms. It is built from the corpus whenever an index
+// is opened, so organisers change it by editing content/glossary; no term lives in code.
+//
+// Phrases are compared by their analysed form (the terms the text analyzer makes of them), so
+// "responsible internationalization", "Responsible Internationalisation" and
+// "responsible-internationalisation" are one key.
+type thesaurus struct {
+	docs      int // entries in the corpus
+	groups    []synGroup
+	byKey     map[string][]int // key -> indexes of the groups that hold it
+	maxTokens int              // the longest key, in terms
+}
+
+type synGroup struct {
+	id      string      // the glossary entry
+	phrases []synPhrase // the title's forms first, then the synonyms, each key once
+}
+
+type synPhrase struct {
+	text string // as written in the glossary
+	key  string // its terms, space-separated
+	hits int    // entries it occurs in (as a phrase); phrases that occur nowhere are never added
+}
+
+// parenthetical matches "(PPST)" in "Protection of the scientific and technical potential (PPST)".
+var parenthetical = regexp.MustCompile(`\s*\(([^()]*)\)`)
+
+// titleForms splits a glossary title into the phrases it stands for: "A / B" is two phrases,
+// and "Long name (ABBR)" is the long name and the abbreviation.
+func titleForms(title string) []string {
+	var out []string
+	for _, part := range strings.Split(title, " / ") {
+		if rest := strings.TrimSpace(parenthetical.ReplaceAllString(part, "")); rest != "" {
+			out = append(out, rest)
+		}
+		for _, m := range parenthetical.FindAllStringSubmatch(part, -1) {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// newThesaurus builds the groups from the corpus's glossary. analyze returns the terms of a
+// phrase; hits says in how many entries a phrase occurs.
+func newThesaurus(corpus *content.Corpus, analyze func(string) []string, hits func(string) int) *thesaurus {
+	t := &thesaurus{byKey: map[string][]int{}, docs: corpus.Len()}
+	for _, e := range corpus.Entries {
+		if e.Kind != content.Term {
+			continue
+		}
+		g := synGroup{id: e.ID}
+		seen := map[string]bool{}
+		for _, text := range append(titleForms(e.Title), e.Synonyms...) {
+			terms := analyze(text)
+			key := strings.Join(terms, " ")
+			if key == "" || seen[key] {
+				continue
+			}
+			seen[key] = true
+			g.phrases = append(g.phrases, synPhrase{text: text, key: key, hits: hits(text)})
+			t.maxTokens = max(t.maxTokens, len(terms))
+		}
+		if len(g.phrases) < 2 {
+			continue // a term without synonyms has nothing to add
+		}
+		for _, p := range g.phrases {
+			t.byKey[p.key] = append(t.byKey[p.key], len(t.groups))
+		}
+		t.groups = append(t.groups, g)
+	}
+	return t
+}
+
+// has reports whether key is a glossary phrase.
+func (t *thesaurus) has(key string) bool {
+	return len(t.byKey[key]) > 0
+}
+
+// alternatives returns the phrases equivalent to key, at most limit of them, nearest first:
+// the synonyms of the glossary entry whose title key is, then the titles of the entries that
+// list key as a synonym (the terms it is another word for), then those entries' other synonyms,
+// each in glossary order. Phrases that occur in no entry are left out (they could only make the
+// query slower), and so are phrases in more than half of the entries (such as "research
+// security"), which would find nearly everything and tell nothing.
+func (t *thesaurus) alternatives(key string, limit int) []string {
+	var own, other []int
+	for _, g := range t.byKey[key] {
+		if t.groups[g].phrases[0].key == key {
+			own = append(own, g)
+		} else {
+			other = append(other, g)
+		}
+	}
+	var out []string
+	seen := map[string]bool{key: true}
+	add := func(p synPhrase) bool {
+		if !seen[p.key] && p.hits > 0 && p.hits*2 <= t.docs {
+			seen[p.key] = true
+			out = append(out, p.text)
+		}
+		return len(out) == limit
+	}
+	for _, g := range own {
+		for _, p := range t.groups[g].phrases {
+			if add(p) {
+				return out
+			}
+		}
+	}
+	for _, g := range other {
+		if add(t.groups[g].phrases[0]) {
+			return out
+		}
+	}
+	for _, g := range other {
+		for _, p := range t.groups[g].phrases[1:] {
+			if add(p) {
+				return out
+			}
+		}
+	}
+	return out
+}
