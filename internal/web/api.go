@@ -1,11 +1,16 @@
 package web
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +23,7 @@ type apiHit struct {
 	Kind      string   `json:"kind"`
 	Title     string   `json:"title"`
 	Href      string   `json:"href"`
+	Anchor    string   `json:"anchor,omitempty"`
 	SourceURL string   `json:"source_url,omitempty"`
 	Countries []string `json:"countries"`
 	Topics    []string `json:"topics"`
@@ -33,12 +39,13 @@ type apiHit struct {
 }
 
 type apiSearch struct {
-	Query  string                  `json:"query"`
-	Total  int                     `json:"total"`
-	Page   int                     `json:"page"`
-	Size   int                     `json:"size"`
-	Hits   []apiHit                `json:"hits"`
-	Facets map[string][]facetValue `json:"facets"`
+	Query      string                  `json:"query"`
+	Suggestion string                  `json:"suggestion,omitempty"`
+	Total      int                     `json:"total"`
+	Page       int                     `json:"page"`
+	Size       int                     `json:"size"`
+	Hits       []apiHit                `json:"hits"`
+	Facets     map[string][]facetValue `json:"facets"`
 }
 
 func nonNil(s []string) []string {
@@ -68,9 +75,12 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 	}
 	out := apiSearch{Query: req.Query, Total: res.Total, Page: req.Page, Size: req.Size,
 		Hits: []apiHit{}, Facets: map[string][]facetValue{}}
+	if res.Total == 0 {
+		out.Suggestion = res.Suggestion
+	}
 	for _, h := range st.hitViews(res) {
 		e := h.Entry
-		out.Hits = append(out.Hits, apiHit{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: h.Href,
+		out.Hits = append(out.Hits, apiHit{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: h.Href, Anchor: h.Anchor,
 			SourceURL: e.URL, Countries: nonNil(e.Countries), Topics: nonNil(e.Topics), Themes: nonNil(e.Themes),
 			Stages: nonNil(e.Stages), Phases: nonNil(e.Phases), Type: e.Type, Audiences: nonNil(e.Audiences),
 			Issuer: e.Issuer, Year: e.Year(), Snippet: string(h.Snippet), Score: h.Score})
@@ -225,4 +235,49 @@ var openAPI []byte
 
 func (s *Server) handleOpenAPI(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/json; charset=utf-8", openAPI)
+}
+
+type apiSuggestion struct {
+	Label     string `json:"label"`
+	ID        string `json:"id"`
+	Kind      string `json:"kind"`
+	KindLabel string `json:"kind_label"`
+	Href      string `json:"href"`
+}
+
+const maxSuggestLen = 100
+
+// handleAPISuggest answers the search box as people type: entry titles and glossary terms that
+// start with what has been typed.
+func (s *Server) handleAPISuggest(c echo.Context) error {
+	st := s.state()
+	q := strings.TrimSpace(c.QueryParam("q"))
+	if !utf8.ValidString(q) || utf8.RuneCountInString(q) > maxSuggestLen {
+		return badRequest(fmt.Sprintf("q must be text of at most %d characters", maxSuggestLen))
+	}
+	if st.index == nil {
+		return errNotReady
+	}
+	out := struct {
+		Query       string          `json:"query"`
+		Suggestions []apiSuggestion `json:"suggestions"`
+	}{Query: q, Suggestions: []apiSuggestion{}}
+	if q != "" {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+		defer cancel()
+		sugs, err := st.index.Suggest(ctx, q, 8)
+		if err != nil {
+			return err
+		}
+		for _, sg := range sugs {
+			href := "/docs/" + url.PathEscape(sg.ID)
+			if sg.Kind == string(content.Term) {
+				// A glossary word leads to what the Atlas holds about it, not to its definition.
+				href = "/search?" + url.Values{"q": {sg.Text}}.Encode()
+			}
+			out.Suggestions = append(out.Suggestions, apiSuggestion{Label: sg.Text, ID: sg.ID, Kind: sg.Kind,
+				KindLabel: content.KindVocab.Label(sg.Kind), Href: href})
+		}
+	}
+	return c.JSON(http.StatusOK, out)
 }

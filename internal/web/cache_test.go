@@ -47,6 +47,10 @@ func (f fixedSearcher) Search(_ context.Context, _ search.Request) (*search.Resu
 }
 func (f fixedSearcher) Len() int { return 0 }
 
+func (f fixedSearcher) Suggest(context.Context, string, int) ([]search.Suggestion, error) {
+	return nil, nil
+}
+
 // A page rendered before the corpus changed is not served after it.
 func TestPageCacheDroppedOnUpdate(t *testing.T) {
 	s := newTestServer(t, true)

@@ -126,6 +126,9 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 		{"/api/compare", "/api/compare?c=nl&c=ca&c=gb", 200},
 		{"/api/compare", "/api/compare?c=nl", 400},
 		{"/readyz", "/readyz", 200},
+		{"/api/suggest", "/api/suggest?q=know", 200},
+		{"/api/suggest", "/api/suggest?q=" + strings.Repeat("x", 101), 400},
+		{"/api/search", "/api/search?q=rsk", 200},
 	} {
 		op, ok := paths[test.path].(map[string]any)["get"].(map[string]any)
 		if !ok {

@@ -46,6 +46,7 @@ func (s *Server) routes() {
 
 	api := e.Group("/api", s.rateLimit())
 	api.GET("/search", s.handleAPISearch)
+	api.GET("/suggest", s.handleAPISuggest, s.cachePages)
 	api.GET("/docs/:id", s.handleAPIDoc, s.cachePages)
 	api.GET("/countries", s.handleAPICountries, s.cachePages)
 	api.GET("/compare", s.handleAPICompare, s.cachePages)

@@ -127,6 +127,7 @@ type countryRef struct {
 type hitView struct {
 	Entry     *content.Entry
 	Href      string
+	Anchor    string
 	Snippet   template.HTML
 	Score     float64
 	Countries []countryRef
@@ -147,7 +148,11 @@ func (st *state) hitViews(res *search.Results) []hitView {
 			}
 			snip = search.Excerpt(text, 240)
 		}
-		out = append(out, hitView{Entry: e, Href: "/docs/" + url.PathEscape(e.ID),
+		href := "/docs/" + url.PathEscape(e.ID)
+		if h.Anchor != "" {
+			href += "#" + url.PathEscape(h.Anchor)
+		}
+		out = append(out, hitView{Entry: e, Href: href, Anchor: h.Anchor,
 			Snippet: template.HTML(snip), Score: h.Score, Countries: countryRefs(e.Countries)})
 	}
 	return out
@@ -183,6 +188,10 @@ type searchPage struct {
 	Selected []selectedFilter
 	ClearAll string
 	FeedURL  string
+	// DidYouMean is a nearby query that finds something, offered when this one finds nothing.
+	DidYouMean      string
+	DidYouMeanURL   string
+	DidYouMeanTotal int
 }
 
 type sortOption struct {
@@ -220,6 +229,10 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	for _, o := range []sortOption{{Value: search.SortRelevance, Label: "Relevance"}, {Value: search.SortNewest, Label: "Newest first"}, {Value: search.SortTitle, Label: "Title A–Z"}} {
 		o.Selected = o.Value == req.Sort
 		p.Sorts = append(p.Sorts, o)
+	}
+	if res.Total == 0 && res.Suggestion != "" {
+		p.DidYouMean, p.DidYouMeanTotal = res.Suggestion, res.SuggestionTotal
+		p.DidYouMeanURL = searchURL(c.QueryParams(), func(v url.Values) { v.Set("q", res.Suggestion); v.Del("page") })
 	}
 	p.paginate(c.QueryParams(), req, res.Total)
 	return s.render(c, http.StatusOK, "search", p)

@@ -21,6 +21,7 @@ import (
 // Searcher is what the handlers need of the index.
 type Searcher interface {
 	Search(ctx context.Context, r search.Request) (*search.Results, error)
+	Suggest(ctx context.Context, prefix string, limit int) ([]search.Suggestion, error)
 	Len() int
 }
 

@@ -180,7 +180,7 @@ func TestAPISearch(t *testing.T) {
 		t.Errorf("query %q page %d size %d total %d", got.Query, got.Page, got.Size, got.Total)
 	}
 	h := got.Hits[0]
-	if h["id"] != "us-framework" || h["href"] != "/docs/us-framework" || h["source_url"] != "https://example.org/us-framework" ||
+	if h["id"] != "us-framework" || h["href"] != "/docs/us-framework#what-it-is" || h["source_url"] != "https://example.org/us-framework" ||
 		h["type"] != "framework" || h["year"] != float64(2023) || h["kind"] != "guidance" {
 		t.Errorf("first hit = %v", h)
 	}
