@@ -1,6 +1,4 @@
-// Command gencorpus writes a synthetic corpus of N entries for benchmarks, with vocabulary,
-// titles, tags and lengths drawn from the real content/ folder, so that term statistics and
-// facet spreads resemble the Atlas's own.
+// Command gencorpus writes a synthetic corpus of N entries for benchmarks (see internal/gen).
 //
 //	go run ./scripts/gencorpus -n 10000 -out /tmp/corpus-10k
 package main
@@ -9,17 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/research-security-atlas/atlas/internal/content"
+	"github.com/research-security-atlas/atlas/internal/gen"
 )
 
 func main() {
 	n := flag.Int("n", 1000, "number of entries")
-	out := flag.String("out", "", "folder to write (created; must be empty or absent)")
+	out := flag.String("out", "", "folder to write")
 	src := flag.String("content", "content", "the real corpus to draw from")
 	seed := flag.Uint64("seed", 1, "random seed, for repeatable corpora")
 	flag.Parse()
@@ -30,65 +26,8 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var docs []*content.Entry
-	var words []string
-	for _, e := range corpus.Entries {
-		if e.Kind == content.Guidance || e.Kind == content.Finding {
-			docs = append(docs, e)
-			words = append(words, strings.Fields(e.Text)...)
-		}
-	}
-	if len(docs) == 0 {
-		log.Fatal("gencorpus: no guidance or findings to draw from")
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if err := gen.Write(corpus, *n, *seed, *out); err != nil {
 		log.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(*seed, *seed))
-	for i := 0; i < *n; i++ {
-		model := docs[r.IntN(len(docs))]
-		// Words are drawn from the pooled text, so frequent terms stay frequent.
-		para := func(k int) string {
-			var b strings.Builder
-			for j := 0; j < k; j++ {
-				if j > 0 {
-					b.WriteByte(' ')
-				}
-				b.WriteString(strings.Trim(words[r.IntN(len(words))], "[]()*`\"'"))
-			}
-			return b.String() + "."
-		}
-		title := strings.Join(strings.Fields(model.Title)[:max(1, len(strings.Fields(model.Title))-1)], " ") + " " + para(2)
-		id := fmt.Sprintf("gen-%06d", i)
-		var fm strings.Builder
-		fmt.Fprintf(&fm, "---\ntitle: %q\nkind: %s\ncountries: [%s]\ntopics: [%s]\nstages: [%s]\nphases: [%s]\n",
-			title, model.Kind, strings.Join(model.Countries, ", "), strings.Join(model.Topics, ", "),
-			strings.Join(model.Stages, ", "), strings.Join(model.Phases, ", "))
-		if len(model.Themes) > 0 {
-			fmt.Fprintf(&fm, "themes: [%s]\n", strings.Join(model.Themes, ", "))
-		}
-		if model.Kind == content.Guidance {
-			fmt.Fprintf(&fm, "issuer: %q\ntype: %s\naudiences: [%s]\nlanguage: %s\nlast_verified: 2026-11-24\nsummary: %q\n",
-				model.Issuer, model.Type, strings.Join(model.Audiences, ", "), model.Language, para(20))
-			if model.Published != "" {
-				fmt.Fprintf(&fm, "published: %q\n", model.Published)
-			}
-		} else {
-			fmt.Fprintf(&fm, "question: %s\n", model.Question)
-		}
-		fm.WriteString("---\n")
-		for _, s := range model.Sections {
-			if s.Title != "" {
-				fmt.Fprintf(&fm, "\n## %s\n", s.Title)
-			}
-			fmt.Fprintf(&fm, "%s\n", para(max(10, len(strings.Fields(s.Text)))))
-		}
-		if len(model.Sections) == 0 {
-			fmt.Fprintf(&fm, "%s\n", para(120))
-		}
-		if err := os.WriteFile(filepath.Join(*out, id+".md"), []byte(fm.String()), 0o644); err != nil {
-			log.Fatal(err)
-		}
 	}
 	fmt.Fprintf(os.Stderr, "wrote %d entries to %s\n", *n, *out)
 }
