@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -16,6 +17,7 @@ type dictionary struct {
 	byLen  map[int][]string
 	forms  map[string]map[string]int // folded word -> how often each form of it is written
 	sorted []string                  // the terms in order (see finish)
+	sets   map[int][]uint64          // byLen's words' letter sets, in the same order (see letters)
 }
 
 // surfaceWord is a word of the corpus folded (as compared) and as written.
@@ -119,6 +121,13 @@ func (d *dictionary) relatedForms(term string, limit int) []string {
 
 // finish is called once every document is added; the dictionary is read-only after.
 func (d *dictionary) finish() {
+	d.sets = map[int][]uint64{}
+	for l, ws := range d.byLen {
+		slices.Sort(ws)
+		for _, w := range ws {
+			d.sets[l] = append(d.sets[l], letters(w))
+		}
+	}
 	d.sorted = d.sorted[:0]
 	for t := range d.terms {
 		d.sorted = append(d.sorted, t)
@@ -155,10 +164,14 @@ func (d *dictionary) nearest(w string, edits, limit int) []candidate {
 		return nil
 	}
 	n := utf8.RuneCountInString(w)
+	set := letters(w)
 	var out []candidate
 	for l := n - edits; l <= n+edits; l++ {
-		for _, cand := range d.byLen[l] {
-			if cand == w {
+		sets := d.sets[l]
+		for i, cand := range d.byLen[l] {
+			// An edit adds or removes at most one letter of the word's set, a substitution
+			// one of each: words whose sets differ by more cannot be near.
+			if bits.OnesCount64(set^sets[i]) > 2*edits || cand == w {
 				continue
 			}
 			info := d.words[cand]
@@ -185,30 +198,57 @@ func (d *dictionary) nearest(w string, edits, limit int) []candidate {
 	return out
 }
 
+// letters is the set of the characters of w: a bit for each letter and digit of ASCII, and one
+// of 26 more for each other character (by its code, modulo 26).
+func letters(w string) uint64 {
+	var s uint64
+	for _, r := range w {
+		switch {
+		case r >= 'a' && r <= 'z':
+			s |= 1 << (r - 'a')
+		case r >= '0' && r <= '9':
+			s |= 1 << (26 + r - '0')
+		default:
+			s |= 1 << (36 + r%26)
+		}
+	}
+	return s
+}
+
 // editDistance is the optimal-string-alignment distance between a and b (insertions,
 // deletions, substitutions and swaps of two neighbouring letters each count one), or more than
 // bound when it exceeds bound.
 func editDistance(a, b string, bound int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > bound || -d > bound {
+	if isASCII(a) && isASCII(b) {
+		return osa([]byte(a), []byte(b), bound)
+	}
+	return osa([]rune(a), []rune(b), bound)
+}
+
+func osa[T byte | rune](a, b []T, bound int) int {
+	if d := len(a) - len(b); d > bound || -d > bound {
 		return bound + 1
 	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	var buf [3][48]int
+	var prev2, prev, cur []int
+	if len(b) < len(buf[0]) {
+		prev2, prev, cur = buf[0][:len(b)+1], buf[1][:len(b)+1], buf[2][:len(b)+1]
+	} else {
+		prev2, prev, cur = make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
 		rowMin := cur[0]
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
 			rowMin = min(rowMin, cur[j])
@@ -218,5 +258,5 @@ func editDistance(a, b string, bound int) int {
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[len(rb)]
+	return prev[len(b)]
 }

@@ -19,10 +19,12 @@ import (
 
 const fingerprintKey = "atlas-fingerprint"
 
-// Index is an open, read-only search index, with what the search needs to know of the corpus
-// it was built from: the glossary's terminology crosswalk, the word list for typos and "did you
-// mean", the section texts snippets are cut from, and the title list for suggestions. All of it
-// is derived from the corpus when the index is opened, so it always matches the index.
+// Index is an open, read-only search index: the bleve index's postings, read into memory when
+// it is opened (see memory.go), with what the search needs to know of the corpus it was built
+// from: the glossary's terminology crosswalk, the jurisdictions' names and national terms, the
+// workshop's guiding questions, the word list for typos and "did you mean", the section texts
+// snippets are cut from, and the title list for suggestions. All of it is derived from the
+// corpus when the index is opened, so it always matches the index.
 type Index struct {
 	idx         bleve.Index
 	path        string
@@ -30,31 +32,28 @@ type Index struct {
 
 	text    analysis.Analyzer // the text fields' analyzer
 	surface analysis.Analyzer // the same without stop words and stemming
+	mem     *memory           // the postings and what the search keeps of each entry
 	thes    *thesaurus
+	juris   *jurisdictions
+	qs      *guidingQuestions
 	dict    *dictionary
-	docs    map[string]docText
 	suggest *suggester
 }
 
-// docText is what the search keeps of an entry beside the index: the texts snippets are cut
-// from (its summary and its sections as indexed, with their anchors) and its status, for the
-// ranking prior.
-type docText struct {
-	summary  string
-	sections []string
-	anchors  []string
-	status   string
-}
-
-// newIndex wraps an open bleve index built from corpus.
+// newIndex wraps an open bleve index built from corpus, reading its postings into memory.
 func newIndex(idx bleve.Index, path, fp string, corpus *content.Corpus) (*Index, error) {
-	ix := &Index{idx: idx, path: path, fingerprint: fp, docs: map[string]docText{}}
+	ix := &Index{idx: idx, path: path, fingerprint: fp}
 	m := idx.Mapping()
 	ix.text = m.AnalyzerNamed(textAnalyzer)
 	ix.surface = m.AnalyzerNamed(surfaceAnalyzer)
 	if ix.text == nil || ix.surface == nil {
 		return nil, fmt.Errorf("index mapping lacks the %s analyzers", textAnalyzer)
 	}
+	mem, err := loadMemory(idx, corpus)
+	if err != nil {
+		return nil, fmt.Errorf("reading index: %w", err)
+	}
+	ix.mem = mem
 	ix.dict = newDictionary()
 	termOf := func(w string) string {
 		if ts := ix.terms(w); len(ts) == 1 {
@@ -71,14 +70,19 @@ func newIndex(idx bleve.Index, path, fp string, corpus *content.Corpus) (*Index,
 			}
 		}
 		ix.dict.addDocument(words, termOf)
-		dt := docText{summary: e.Summary, sections: d.Sections, status: e.Status}
-		for _, s := range e.Sections {
-			dt.anchors = append(dt.anchors, s.Anchor)
-		}
-		ix.docs[e.ID] = dt
 	}
 	ix.dict.finish()
-	ix.thes = newThesaurus(corpus, ix.terms, ix.phraseHits)
+	ix.thes = newThesaurus(corpus, ix.leafOf, ix.phraseHits)
+	ix.juris = newJurisdictions(corpus, ix.leafOf)
+	ix.qs = newGuidingQuestions(ix.terms)
+	ix.mem.acronyms = map[string][]int32{}
+	for _, e := range corpus.Entries {
+		for _, a := range titleAcronyms(e.Title) {
+			if ts := ix.terms(a); len(ts) == 1 {
+				ix.mem.acronyms[ts[0]] = append(ix.mem.acronyms[ts[0]], ix.mem.byID[e.ID])
+			}
+		}
+	}
 	ix.suggest = newSuggester(corpus)
 	return ix, nil
 }
@@ -101,15 +105,22 @@ func (ix *Index) words(text string) []string {
 	return out
 }
 
-// phraseHits counts the entries in which phrase occurs in a field that glossary equivalents
+// phraseHits counts the entries in which a phrase occurs in a field that glossary equivalents
 // are searched in (all but terms, see conceptUnit).
-func (ix *Index) phraseHits(phrase string) int {
-	q := fieldsQuery(func() fieldQuery { return bleve.NewMatchPhraseQuery(phrase) }, 1, "terms")
-	res, err := ix.idx.Search(bleve.NewSearchRequestOptions(q, 0, 0, false))
-	if err != nil {
-		return 0
+func (ix *Index) phraseHits(l leaf) int {
+	seen := make([]float64, len(ix.mem.docs))
+	for f := range numFields {
+		if field(f) != fieldTerms {
+			ix.mem.mark(seen, l, 1, field(f))
+		}
 	}
-	return int(res.Total)
+	n := 0
+	for _, s := range seen {
+		if s > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // BuildStats describes a finished build.
@@ -283,10 +294,7 @@ func NewMemory(corpus *content.Corpus) (*Index, error) {
 func (ix *Index) Close() error { return ix.idx.Close() }
 
 // Len is the number of documents in the index.
-func (ix *Index) Len() int {
-	n, _ := ix.idx.DocCount()
-	return int(n)
-}
+func (ix *Index) Len() int { return len(ix.mem.docs) }
 
 func hashStrings(parts ...string) string {
 	h := sha256.New()

@@ -1,8 +1,8 @@
 // Package search keeps the Atlas index: a bleve index on disk built from the content corpus,
 // and the faceted search over it, which folds spelling and accents, treats the glossary's
-// synonyms as the same term, forgives typos, links hits to the section they occur in and
-// suggests titles as people type. docs/search.md describes it. bleve types do not leave this
-// package.
+// synonyms as the same term, recognises the jurisdictions and guiding questions a query names,
+// forgives typos, links hits to the section they occur in and suggests titles as people type.
+// docs/search.md describes it. bleve types do not leave this package.
 package search
 
 import (
@@ -13,7 +13,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
-	bleveSearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/research-security-atlas/atlas/internal/content"
@@ -177,5 +176,3 @@ func fingerprint(corpus *content.Corpus) string {
 	mj, _ := json.Marshal(newMapping())
 	return hashStrings(corpus.Fingerprint, string(mj), schemaVersion)
 }
-
-type bleveFacetResult = bleveSearch.FacetResult

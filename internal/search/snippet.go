@@ -1,113 +1,289 @@
 package search
 
 import (
+	"html"
+	"slices"
 	"strings"
-
-	bleveSearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight"
-	htmlFormat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
-	simpleFragmenter "github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
-	simpleHighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/simple"
+	"unicode/utf8"
 )
 
-// snippetSize is the length of a snippet, in bytes of text around the matches.
+// snippetSize is the length of a snippet, in characters of text around the matches.
 const snippetSize = 200
 
-var (
-	fragmenter = simpleFragmenter.NewFragmenter(snippetSize)
-	formatter  = htmlFormat.NewFragmentFormatter("<mark>", "</mark>")
-)
+// ellipsis marks a snippet that starts or ends inside its text.
+const ellipsis = "…"
+
+// mark is one occurrence of a query term in a hit's summary or sections, to be marked.
+type mark struct {
+	term       string
+	section    uint32
+	start, end int
+}
 
 // snippet cuts the snippet of a hit from the section in which the most of the query's terms
 // occur (the first such section on a tie), and names that section's anchor. Without a match in
 // the body, it cuts the snippet from the summary. The text is the entry's own, HTML-escaped,
-// with <mark> around each match the search located (a synonym or a corrected typo included).
-func (ix *Index) snippet(h *bleveSearch.DocumentMatch) (snippet, anchor string) {
-	doc, ok := ix.docs[h.ID]
-	if !ok {
-		return "", ""
+// with <mark> around each occurrence of the query's words and phrases (a synonym or a corrected
+// typo included). It cuts as bleve's simple highlighter did, without its allocations.
+func (ix *Index) snippet(doc int32, leaves []leaf, sc *scratch) (snippet, anchor string) {
+	d := &ix.mem.docs[doc]
+	marks := sc.marks[:0]
+	for _, l := range leaves {
+		marks = ix.mem.marks(marks, l, fieldSections, doc)
 	}
-	if best, ok := bestSection(h.Locations["sections"]); ok && best < len(doc.sections) {
-		s := cut(doc.sections[best], h.Locations["sections"], bleveSearch.ArrayPositions{uint64(best)})
-		if best < len(doc.anchors) {
-			anchor = doc.anchors[best]
+	if best, ok := bestSection(marks); ok && best < len(d.sections) {
+		here := marks[:0]
+		for _, m := range marks {
+			if m.section == uint32(best) && m.end <= len(d.sections[best]) {
+				here = append(here, m)
+			}
 		}
-		return s, anchor
+		sc.marks = here
+		if best < len(d.anchors) {
+			anchor = d.anchors[best]
+		}
+		return cut(d.sections[best], here), anchor
 	}
-	if tlm := h.Locations["summary"]; len(tlm) > 0 {
-		return cut(doc.summary, tlm, nil), ""
+	marks = marks[:0]
+	for _, l := range leaves {
+		marks = ix.mem.marks(marks, l, fieldSummary, doc)
+	}
+	here := marks[:0]
+	for _, m := range marks {
+		if m.end <= len(d.summary) {
+			here = append(here, m)
+		}
+	}
+	sc.marks = here
+	if len(here) > 0 {
+		return cut(d.summary, here), ""
 	}
 	return "", ""
 }
 
-// bestSection returns the array position of the section with the most distinct matched terms
-// and, among those, the most matches.
-func bestSection(tlm bleveSearch.TermLocationMap) (int, bool) {
-	type score struct{ terms, matches int }
-	scores := map[int]*score{}
-	for _, locs := range tlm {
-		seen := map[int]bool{}
-		for _, l := range locs {
-			if len(l.ArrayPositions) == 0 {
-				continue
+// marks appends the occurrences of l in doc's f to ms, once each.
+func (m *memory) marks(ms []mark, l leaf, f field, doc int32) []mark {
+	var lists [8]*postingList
+	var cursor [8]int
+	if len(l.terms) > len(lists) {
+		return ms
+	}
+	for i, t := range l.terms {
+		tp := m.terms[t]
+		if tp == nil || tp.fields[f] == nil {
+			return ms
+		}
+		lists[i] = tp.fields[f]
+		if cursor[i] = lists[i].find(doc); cursor[i] < 0 {
+			return ms
+		}
+	}
+	add := func(term string, x loc) []mark {
+		for _, have := range ms {
+			if have.start == int(x.start) && have.section == x.section && have.term == term {
+				return ms
 			}
-			i := int(l.ArrayPositions[0])
-			sc := scores[i]
-			if sc == nil {
-				sc = &score{}
-				scores[i] = sc
-			}
-			sc.matches++
-			if !seen[i] {
-				seen[i] = true
-				sc.terms++
+		}
+		return append(ms, mark{term, x.section, int(x.start), int(x.end)})
+	}
+	n := len(l.terms)
+	for _, o := range lists[0].occurrences(cursor[0]) {
+		if n > 1 && !phraseAt(l, lists[:n], cursor[:n], o) {
+			continue
+		}
+		ms = add(l.terms[0], o)
+		for k := 1; k < n; k++ {
+			for _, x := range lists[k].occurrences(cursor[k]) {
+				if x.section == o.section && x.pos == o.pos+l.rel[k]-l.rel[0] {
+					ms = add(l.terms[k], x)
+				}
 			}
 		}
 	}
-	best, found := 0, false
-	var top score
-	for i, sc := range scores {
-		if !found || sc.terms > top.terms || sc.terms == top.terms && (sc.matches > top.matches ||
-			sc.matches == top.matches && i < best) {
-			best, top, found = i, *sc, true
-		}
-	}
-	return best, found
+	return ms
 }
 
-// cut returns the best fragment of text around the term locations at array position pos,
-// formatted as HTML with the matches marked, and "…" where the text goes on.
-func cut(text string, tlm bleveSearch.TermLocationMap, pos bleveSearch.ArrayPositions) string {
-	here := bleveSearch.TermLocationMap{}
-	for term, locs := range tlm {
-		for _, l := range locs {
-			if l.ArrayPositions.Equals(pos) && int(l.End) <= len(text) {
-				here[term] = append(here[term], l)
+// bestSection returns the section with the most distinct matched terms and, among those, the
+// most matches, the first on a tie.
+func bestSection(ms []mark) (int, bool) {
+	if len(ms) == 0 {
+		return 0, false
+	}
+	slices.SortFunc(ms, func(a, b mark) int {
+		if a.section != b.section {
+			return int(a.section) - int(b.section)
+		}
+		return strings.Compare(a.term, b.term)
+	})
+	best, bestTerms, bestMatches := 0, -1, 0
+	for i := 0; i < len(ms); {
+		j, terms := i, 0
+		for ; j < len(ms) && ms[j].section == ms[i].section; j++ {
+			if j == i || ms[j].term != ms[j-1].term {
+				terms++
 			}
 		}
-	}
-	ordered := highlight.OrderTermLocations(here)
-	orig := []byte(text)
-	scorer := simpleHighlighter.NewFragmentScorer(here)
-	var best *highlight.Fragment
-	for _, f := range fragmenter.Fragment(orig, ordered) {
-		f.ArrayPositions = pos
-		scorer.Score(f)
-		if best == nil || f.Score > best.Score {
-			best = f
+		if terms > bestTerms || terms == bestTerms && j-i > bestMatches {
+			best, bestTerms, bestMatches = int(ms[i].section), terms, j-i
 		}
+		i = j
 	}
-	if best == nil {
+	return best, true
+}
+
+// cut returns the best fragment of text around the marks (all in text), as HTML with the
+// marks marked, and "…" where the text goes on. The fragment is snippetSize characters, one
+// starting at each mark and centred on the marks it holds as far as it can; the best holds the
+// most distinct terms, the first on a tie.
+func cut(text string, ms []mark) string {
+	slices.SortStableFunc(ms, func(a, b mark) int { return a.start - b.start })
+	bestStart, bestEnd, bestScore := 0, 0, -1
+	maxbegin := 0
+	ascii := isASCII(text)
+	for i, tl := range ms {
+		var start, end int
+		ok := true
+		if ascii {
+			start, end = fragmentASCII(len(text), ms[i:], tl.start, maxbegin)
+		} else {
+			start, end, ok = fragment(text, ms[i:], tl.start, maxbegin)
+		}
+		if !ok {
+			continue
+		}
+		if s := fragmentScore(ms, start, end); s > bestScore {
+			bestStart, bestEnd, bestScore = start, end, s
+		}
+		maxbegin = tl.end
+	}
+	if bestScore < 0 {
 		return ""
 	}
-	ordered.MergeOverlapping()
 	var b strings.Builder
-	if best.Start != 0 {
-		b.WriteString(simpleHighlighter.DefaultSeparator)
+	if bestStart != 0 {
+		b.WriteString(ellipsis)
 	}
-	b.WriteString(formatter.Format(best, ordered))
-	if best.End != len(best.Orig) {
-		b.WriteString(simpleHighlighter.DefaultSeparator)
+	curr, lastEnd := bestStart, -1
+	for _, m := range ms {
+		if m.start < lastEnd { // overlaps the previous mark: merged into it
+			continue
+		}
+		lastEnd = m.end
+		if m.start < curr {
+			continue
+		}
+		if m.end > bestEnd {
+			break
+		}
+		b.WriteString(html.EscapeString(text[curr:m.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[m.start:m.end]))
+		b.WriteString("</mark>")
+		curr = m.end
+	}
+	b.WriteString(html.EscapeString(text[curr:bestEnd]))
+	if bestEnd != len(text) {
+		b.WriteString(ellipsis)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// fragment is the fragment that starts at start: snippetSize characters on from it, moved back
+// (never before maxbegin) when the text ends sooner, then centred on the marks ms it holds as
+// far as the room on either side allows.
+func fragment(text string, ms []mark, start, maxbegin int) (int, int, bool) {
+	end, used := start, 0
+	for end < len(text) && used < snippetSize {
+		r, size := utf8.DecodeRuneInString(text[end:])
+		if r == utf8.RuneError {
+			return 0, 0, false
+		}
+		end += size
+		used++
+	}
+	for start > 0 && used < snippetSize {
+		if start > len(text) {
+			return 0, 0, false
+		}
+		r, size := utf8.DecodeLastRuneInString(text[:start])
+		if r == utf8.RuneError {
+			return 0, 0, false
+		}
+		if start-size < maxbegin {
+			break
+		}
+		start -= size
+		used++
+	}
+	minend := end
+	for _, m := range ms {
+		if m.end > end {
+			break
+		}
+		minend = m.end
+	}
+	room := utf8.RuneCountInString(text[minend:end])
+	if start >= maxbegin {
+		room = min(room, utf8.RuneCountInString(text[maxbegin:start]))
+	} else {
+		room = 0
+	}
+	for offset := room / 2; offset > 0; offset-- {
+		r, size := utf8.DecodeLastRuneInString(text[:start])
+		if r == utf8.RuneError {
+			return 0, 0, false
+		}
+		start -= size
+		r, size = utf8.DecodeLastRuneInString(text[:end])
+		if r == utf8.RuneError {
+			return 0, 0, false
+		}
+		end -= size
+	}
+	return start, end, true
+}
+
+// fragmentASCII is fragment for a text of ASCII characters, one byte each, of length n.
+func fragmentASCII(n int, ms []mark, start, maxbegin int) (int, int) {
+	end := min(start+snippetSize, n)
+	used := end - start
+	if back := min(snippetSize-used, start-maxbegin); back > 0 {
+		start -= back
+	}
+	minend := end
+	for _, m := range ms {
+		if m.end > end {
+			break
+		}
+		minend = m.end
+	}
+	room := 0
+	if start >= maxbegin {
+		room = min(end-minend, start-maxbegin)
+	}
+	offset := room / 2
+	return start - offset, end - offset
+}
+
+// fragmentScore is the number of distinct terms with a mark inside [start, end); ms is in order of
+// start.
+func fragmentScore(ms []mark, start, end int) int {
+	var seen [16]string
+	n := 0
+	for _, m := range ms {
+		if m.start < start {
+			continue
+		}
+		if m.start >= end {
+			break
+		}
+		if m.end > end || slices.Contains(seen[:min(n, len(seen))], m.term) {
+			continue
+		}
+		if n < len(seen) {
+			seen[n] = m.term
+		}
+		n++
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/research-security-atlas/atlas/internal/content"
 )
@@ -17,8 +18,10 @@ import (
 type thesaurus struct {
 	docs      int // entries in the corpus
 	groups    []synGroup
-	byKey     map[string][]int // key -> indexes of the groups that hold it
-	maxTokens int              // the longest key, in terms
+	byKey     map[string][]int  // key -> indexes of the groups that hold it
+	maxTokens int               // the longest key, in terms
+	leaves    map[string]leaf   // phrase as written -> its terms and their positions
+	keys      map[string]string // phrase as written -> its key
 }
 
 type synGroup struct {
@@ -50,10 +53,27 @@ func titleForms(title string) []string {
 	return out
 }
 
+// titleAcronyms returns the acronyms a title gives in parentheses, which name the entry:
+// "STRAC" in "Policy on Sensitive Technology Research and Affiliations of Concern (STRAC)". A
+// parenthesis in capitals and without spaces is an acronym unless it has no letter ("(2023)")
+// or is a jurisdiction's code ("(EU)" qualifies a title rather than names it).
+func titleAcronyms(title string) []string {
+	var out []string
+	for _, m := range parenthetical.FindAllStringSubmatch(title, -1) {
+		a := strings.TrimSpace(m[1])
+		if a == "" || a != strings.ToUpper(a) || strings.ContainsAny(a, " ,;") ||
+			!strings.ContainsFunc(a, unicode.IsLetter) || content.CountryName(strings.ToLower(a)) != "" {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 // newThesaurus builds the groups from the corpus's glossary. analyze returns the terms of a
 // phrase; hits says in how many entries a phrase occurs.
-func newThesaurus(corpus *content.Corpus, analyze func(string) []string, hits func(string) int) *thesaurus {
-	t := &thesaurus{byKey: map[string][]int{}, docs: corpus.Len()}
+func newThesaurus(corpus *content.Corpus, analyze func(string) (leaf, bool), hits func(leaf) int) *thesaurus {
+	t := &thesaurus{byKey: map[string][]int{}, docs: corpus.Len(), leaves: map[string]leaf{}, keys: map[string]string{}}
 	for _, e := range corpus.Entries {
 		if e.Kind != content.Term {
 			continue
@@ -61,14 +81,15 @@ func newThesaurus(corpus *content.Corpus, analyze func(string) []string, hits fu
 		g := synGroup{id: e.ID}
 		seen := map[string]bool{}
 		for _, text := range append(titleForms(e.Title), e.Synonyms...) {
-			terms := analyze(text)
-			key := strings.Join(terms, " ")
-			if key == "" || seen[key] {
+			l, ok := analyze(text)
+			key := strings.Join(l.terms, " ")
+			if !ok || seen[key] {
 				continue
 			}
 			seen[key] = true
-			g.phrases = append(g.phrases, synPhrase{text: text, key: key, hits: hits(text)})
-			t.maxTokens = max(t.maxTokens, len(terms))
+			g.phrases = append(g.phrases, synPhrase{text: text, key: key, hits: hits(l)})
+			t.leaves[text], t.keys[text] = l, key
+			t.maxTokens = max(t.maxTokens, len(l.terms))
 		}
 		if len(g.phrases) < 2 {
 			continue // a term without synonyms has nothing to add

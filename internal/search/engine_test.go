@@ -1,0 +1,237 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+)
+
+// entry writes a content file for tests: front matter fields in order, then the body.
+func entry(fields [][2]string, body string) *fstest.MapFile {
+	var b strings.Builder
+	b.WriteString("---\n")
+	for _, f := range fields {
+		fmt.Fprintf(&b, "%s: %s\n", f[0], f[1])
+	}
+	b.WriteString("---\n\n" + body + "\n")
+	return &fstest.MapFile{Data: []byte(b.String())}
+}
+
+func guidance(title, country, summary, body string, extra ...[2]string) *fstest.MapFile {
+	fields := [][2]string{{"title", `"` + title + `"`}, {"kind", "guidance"}, {"countries", "[" + country + "]"},
+		{"issuer", "An office"}, {"type", "guideline"}, {"topics", "[institutional-role]"}, {"stages", "[basic]"},
+		{"phases", "[partnership]"}, {"audiences", "[institution]"}, {"published", "2022-01"}, {"language", "en"},
+		{"last_verified", "2026-11-01"}, {"summary", summary}}
+	return entry(append(fields, extra...), body)
+}
+
+func TestJurisdictions(t *testing.T) {
+	fsys := fstest.MapFS{
+		"nl.md": entry([][2]string{{"title", "Netherlands"}, {"kind", "country"}, {"countries", "[nl]"},
+			{"terms", "[knowledge security, kennisveiligheid]"}, {"summary", "The Dutch approach."}}, "## Term\nKnowledge security."),
+		"se.md": entry([][2]string{{"title", "Sweden"}, {"kind", "country"}, {"countries", "[se]"},
+			{"terms", "[responsible internationalisation]"}, {"summary", "The Swedish approach."}}, "## Term\nResponsible internationalisation."),
+		"term-rs.md": entry([][2]string{{"title", "Research security"}, {"kind", "term"},
+			{"synonyms", "[responsible internationalisation, knowledge security]"}, {"summary", "Protecting research."}}, "A field."),
+		// A Dutch guideline that does not name the Netherlands, and a British one alike but
+		// for naming it.
+		"nl-partners.md": guidance("Partner checks", "nl", "How universities check partnerships.", "## What it is\nChecks, case by case."),
+		"gb-partners.md": guidance("Partner checks", "gb", "How universities check partnerships, as in the Netherlands.", "## What it is\nChecks, case by case."),
+		// Swedish guidance in Sweden's term, and a German text in the same words.
+		"se-ri.md": guidance("Guidelines for responsible internationalisation", "se", "Weighing international cooperation.", "Responsible internationalisation in practice."),
+		"de-ri.md": guidance("Responsible internationalisation in German universities", "de", "Weighing cooperation.", "Responsible internationalisation in Germany."),
+		"se-misc.md": guidance("Annual report on universities", "se", "Numbers on students and staff.",
+			"Student numbers grew. Staff numbers grew. One chapter touches on research security. Budgets grew."),
+	}
+	// As in the corpus, most entries speak of research security.
+	for _, c := range []string{"at", "au", "ca", "fr", "jp", "us"} {
+		fsys[c+"-rs.md"] = guidance("Research security at a glance", c, "An overview of research security.", "Research security, briefly.")
+	}
+	ix := mustMemory(t, fsys)
+	for _, test := range []struct {
+		query string
+		first []string
+	}{
+		// The jurisdiction's own entries come before entries that only mention its name.
+		{"how does the Netherlands check partnerships", []string{"nl-partners"}},
+		// Sweden's term for the field counts as the term typed in Swedish entries: the
+		// guidelines in it come before a report that mentions research security in passing.
+		{"Sweden research security", []string{"se-ri"}},
+		// A name alone finds the jurisdiction's entries, its profile first.
+		{"Netherlands", []string{"nl"}},
+	} {
+		got := ids(search(t, ix, Request{Query: test.query}))
+		if len(got) < len(test.first) || !slices.Equal(got[:len(test.first)], test.first) {
+			t.Errorf("Search(%q) = %v, want first %v", test.query, got, test.first)
+		}
+	}
+	// The names come from the corpus: "International" (int) is not one, "Sweden" is.
+	parts := ix.parse("international Sweden")
+	if j, _ := ix.juris.match(parts, 0); j != 0 {
+		t.Errorf(`"international" is taken as a jurisdiction`)
+	}
+	if j, codes := ix.juris.match(parts, 1); j != 2 || !slices.Equal(codes, []string{"se"}) {
+		t.Errorf(`"Sweden" = %d %v, want se`, j, codes)
+	}
+}
+
+func TestGuidingQuestionsAcronymsMilestones(t *testing.T) {
+	finding := func(country, title, question, topic, body string) *fstest.MapFile {
+		return entry([][2]string{{"title", title}, {"kind", "finding"}, {"countries", "[" + country + "]"},
+			{"topics", "[" + topic + "]"}, {"question", question}, {"stages", "[basic]"}, {"phases", "[conduct]"}}, body)
+	}
+	ix := mustMemory(t, fstest.MapFS{
+		// The same words, said on two guiding questions.
+		"f-gb-uncertainty.md": finding("gb", `"United Kingdom: advice for doubtful cases"`, "end-use-uncertainty", "institutional-role",
+			"Researchers uncertain about the end use of their research can ask for advice."),
+		"f-ca-harmful.md": finding("ca", `"Canada: advice for doubtful cases"`, "harmful-end-uses", "funder-measures",
+			"Researchers uncertain about the end use of their research can ask for advice."),
+		"ca-strac.md": guidance("Policy on Sensitive Technology Research and Affiliations of Concern (STRAC)", "ca",
+			"Canada's rule on sensitive research.", "The policy."),
+		"ca-lists.md": guidance("The lists of STRAC", "ca", "The lists STRAC uses.", "STRAC applies these lists; STRAC names areas; STRAC again."),
+		"m-2024-strac.md": entry([][2]string{{"title", `"Canada publishes STRAC"`}, {"kind", "milestone"}, {"date", "2024-01-16"},
+			{"countries", "[ca]"}, {"related", "[ca-strac]"}}, "Canada published the STRAC policy."),
+		// A milestone whose title has every word of the query, and the entry it dates.
+		"ca-okapi.md": guidance("Rules", "ca", "Rules on okapi research.", "The rules."),
+		"m-2023-okapi.md": entry([][2]string{{"title", `"Canada adopts okapi research rules"`}, {"kind", "milestone"}, {"date", "2023-05-01"},
+			{"countries", "[ca]"}, {"related", "[ca-okapi]"}}, "Canada adopted its okapi research rules."),
+	})
+	for _, test := range []struct {
+		query string
+		first []string
+	}{
+		// A query in the words of a guiding question prefers the findings on it.
+		{"what do countries do about uncertain end use of research", []string{"f-gb-uncertainty", "f-ca-harmful"}},
+		// An acronym a title gives in parentheses names the entry.
+		{"STRAC", []string{"ca-strac"}},
+		// A milestone comes after the entry it dates.
+		{"okapi research rules", []string{"ca-okapi", "m-2023-okapi"}},
+	} {
+		got := ids(search(t, ix, Request{Query: test.query}))
+		if len(got) < len(test.first) || !slices.Equal(got[:len(test.first)], test.first) {
+			t.Errorf("Search(%q) = %v, want first %v", test.query, got, test.first)
+		}
+	}
+	// A query asks a guiding question when the question's words cover half its weight.
+	for _, test := range []struct{ query, question string }{
+		{"what do countries do about uncertain end use of research", "end-use-uncertainty"},
+		{"how can trusted partnerships be built", "trusted-partnerships"},
+		{"STRAC", ""},
+	} {
+		parts := ix.parse(test.query)
+		weights := make([]float64, len(parts))
+		total := 0.0
+		for i, p := range parts {
+			for _, term := range p.fixedTerms {
+				weights[i] += ix.idf(term)
+			}
+			total += weights[i]
+		}
+		if got, _ := ix.askedQuestion(parts, weights, total); got != test.question {
+			t.Errorf("askedQuestion(%q) = %q, want %q", test.query, got, test.question)
+		}
+	}
+	for _, test := range []struct {
+		title string
+		want  []string
+	}{
+		{"Policy on Sensitive Technology Research and Affiliations of Concern (STRAC)", []string{"STRAC"}},
+		{"Commission Recommendation (EU) 2023/2113", nil}, // a jurisdiction qualifies the title
+		{"Joint Communication JOIN(2023) 20", nil},        // no letters
+		{"Safeguarding Your Research (portal)", nil},      // not in capitals
+		{"FIKS and PPST (PPST) and (ZRR)", []string{"PPST", "ZRR"}},
+	} {
+		if got := titleAcronyms(test.title); !slices.Equal(got, test.want) {
+			t.Errorf("titleAcronyms(%q) = %q, want %q", test.title, got, test.want)
+		}
+	}
+}
+
+// The hits and facet counts of one pass over the entries must be what filtering every entry
+// with content's own rules gives: disjunctive counts, OR within a facet, AND across facets.
+func TestFacetsAgainstContent(t *testing.T) {
+	corpus, _, err := content.Load(os.DirFS("../../content"), ".", content.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewMemory(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	r := rand.New(rand.NewPCG(1, 2))
+	values := map[string][]string{}
+	for _, e := range corpus.Entries {
+		for _, f := range Facets {
+			for _, v := range e.FacetValues(f) {
+				if !slices.Contains(values[f], v) {
+					values[f] = append(values[f], v)
+				}
+			}
+		}
+	}
+	for i := 0; i < 200; i++ {
+		filters := map[string][]string{}
+		for _, f := range Facets {
+			if r.IntN(4) == 0 {
+				for n := 1 + r.IntN(2); n > 0; n-- {
+					filters[f] = append(filters[f], values[f][r.IntN(len(values[f]))])
+				}
+			}
+		}
+		if r.IntN(10) == 0 {
+			filters["country"] = append(filters["country"], "xx") // a value no entry has
+		}
+		query := []string{"", "research security", "partner screening", "export control dual use"}[r.IntN(4)]
+		matched := map[string]bool{}
+		all, err := ix.Search(context.Background(), Request{Query: query, Page: 1, Size: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range all.Hits {
+			matched[h.ID] = true
+		}
+		res, err := ix.Search(context.Background(), Request{Query: query, Filters: filters, Page: 1, Size: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, e := range corpus.Entries {
+			if matched[e.ID] && e.Matches(filters, "") {
+				want++
+			}
+		}
+		if res.Total != want || len(res.Hits) != want {
+			t.Fatalf("%q %v: total %d (%d hits), want %d", query, filters, res.Total, len(res.Hits), want)
+		}
+		for _, f := range Facets {
+			wantCounts := map[string]int{}
+			for _, e := range corpus.Entries {
+				if matched[e.ID] && e.Matches(filters, f) {
+					for _, v := range e.FacetValues(f) {
+						wantCounts[v]++
+					}
+				}
+			}
+			got := res.Facets[f]
+			if len(got) != len(wantCounts) {
+				t.Fatalf("%q %v: facet %s = %v, want %v", query, filters, f, got, wantCounts)
+			}
+			for k, fc := range got {
+				if wantCounts[fc.Value] != fc.Count {
+					t.Fatalf("%q %v: facet %s %s = %d, want %d", query, filters, f, fc.Value, fc.Count, wantCounts[fc.Value])
+				}
+				if k > 0 && (got[k-1].Count < fc.Count || got[k-1].Count == fc.Count && got[k-1].Value > fc.Value) {
+					t.Fatalf("facet %s not ordered by count, then value: %v", f, got)
+				}
+			}
+		}
+	}
+}

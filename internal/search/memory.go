@@ -1,0 +1,397 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+)
+
+// A search reads the index's postings from memory. When an index is opened, every text field's
+// postings (the entries each term occurs in, with its positions and offsets) and field lengths
+// are read from the bleve index once: the whole corpus takes about 20 ms and a few megabytes.
+// A search then scores in Go, over arrays indexed by document number, instead of building and
+// running a tree of bleve searchers: reading one term's postings from the index costs several
+// microseconds, and a query needs dozens of them (every word in six fields, with its other forms,
+// corrections and glossary equivalents). The bleve index stays what is built, checked and
+// swapped on disk, and the one source of what is indexed.
+
+// field is one of the text fields.
+type field uint8
+
+const (
+	fieldTitle field = iota
+	fieldSummary
+	fieldTerms
+	fieldSections
+	fieldTags
+	fieldMeta
+	numFields
+)
+
+var fieldNames = [numFields]string{"title", "summary", "terms", "sections", "tags", "meta"}
+
+// loc is one occurrence of a term in a field.
+type loc struct {
+	pos        uint32 // position among the field value's terms, from 1
+	section    uint32 // the value's array position: the section, for sections; 0 elsewhere
+	start, end uint32 // byte offsets in the field value
+}
+
+// postingList is where one term occurs in one field: the documents, in ascending order, and
+// the occurrences in each, in the order of the text.
+type postingList struct {
+	docs []int32
+	off  []uint32 // the occurrences in docs[i] are locs[off[i]:off[i+1]]
+	locs []loc
+}
+
+func (p *postingList) occurrences(i int) []loc { return p.locs[p.off[i]:p.off[i+1]] }
+
+// find returns the index of doc in p.docs, or -1.
+func (p *postingList) find(doc int32) int {
+	i, ok := slices.BinarySearch(p.docs, doc)
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// termPostings are one term's postings in each field (nil where it does not occur), and its
+// BM25 idf over the entries that have it in any field.
+type termPostings struct {
+	fields [numFields]*postingList
+	idf    float64
+}
+
+// docInfo is what the search keeps of an entry, by document number: its id, the texts snippets
+// are cut from (its summary and its sections as indexed, with their anchors), what it is
+// filtered, counted and sorted by, and its ranking prior.
+type docInfo struct {
+	id        string
+	summary   string
+	sections  []string
+	anchors   []string
+	prior     float64
+	kind      string
+	question  string // a finding's guiding question
+	dates     int32  // for a milestone, the entry whose event it dates (its first related); else -1
+	types     []string
+	countries []string
+	date      string
+	titleSort string
+	facets    [][]uint16 // per facet (in the order of Facets), the ids of its values
+}
+
+// facetValues interns one facet's values: each value has a small id.
+type facetValues struct {
+	ids    map[string]uint16
+	values []string
+}
+
+func (fv *facetValues) id(v string) uint16 {
+	if id, ok := fv.ids[v]; ok {
+		return id
+	}
+	id := uint16(len(fv.values))
+	fv.ids[v] = id
+	fv.values = append(fv.values, v)
+	return id
+}
+
+// memory is the index as a search reads it.
+type memory struct {
+	docs        []docInfo
+	byID        map[string]int32
+	terms       map[string]*termPostings
+	length      [numFields][]float32 // each document's field length, in terms
+	avgLen      [numFields]float64   // the mean length over the documents that have the field
+	facets      []facetValues        // in the order of Facets
+	facetOffset []int                // facet i's value v is counted at facetOffset[i]+v
+	titles      map[string][]int32   // lower-case title -> documents
+	acronyms    map[string][]int32   // analysed acronym a title gives in parentheses -> documents
+}
+
+// loadMemory reads idx's postings and joins them with what corpus says of each entry.
+func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+
+	m := &memory{byID: map[string]int32{}, terms: map[string]*termPostings{}, titles: map[string][]int32{}}
+	m.facets = make([]facetValues, len(Facets))
+	for i := range m.facets {
+		m.facets[i].ids = map[string]uint16{}
+	}
+	// Document numbers follow the index's own order, so that postings come sorted.
+	docOf := map[string]int32{}
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		iid, err := ids.Next()
+		if err != nil {
+			ids.Close()
+			return nil, err
+		}
+		if iid == nil {
+			break
+		}
+		ext, err := r.ExternalID(iid)
+		if err != nil {
+			ids.Close()
+			return nil, err
+		}
+		e := corpus.Get(ext)
+		if e == nil {
+			ids.Close()
+			return nil, fmt.Errorf("index holds %q, which the content does not", ext)
+		}
+		n := int32(len(m.docs))
+		docOf[string(iid)] = n
+		m.byID[ext] = n
+		m.docs = append(m.docs, m.newDocInfo(e))
+		m.titles[m.docs[n].titleSort] = append(m.titles[m.docs[n].titleSort], n)
+	}
+	ids.Close()
+	for n := range m.docs {
+		d := &m.docs[n]
+		e := corpus.Get(d.id)
+		d.dates = -1
+		if e.Kind == content.Milestone && len(e.Related) > 0 {
+			if r, ok := m.byID[e.Related[0]]; ok {
+				d.dates = r
+			}
+		}
+	}
+	m.facetOffset = make([]int, len(Facets)+1)
+	for i := range Facets {
+		m.facetOffset[i+1] = m.facetOffset[i] + len(m.facets[i].values)
+	}
+	for f := range numFields {
+		m.length[f] = make([]float32, len(m.docs))
+		if err := m.loadField(r, field(f), docOf); err != nil {
+			return nil, err
+		}
+		sum, n := 0.0, 0
+		for _, l := range m.length[f] {
+			if l > 0 {
+				sum += float64(l)
+				n++
+			}
+		}
+		if n > 0 {
+			m.avgLen[f] = sum / float64(n)
+		}
+	}
+	// A term's idf counts the entries that have it anywhere.
+	seen := make([]int, len(m.docs))
+	k := 0
+	for _, tp := range m.terms {
+		k++
+		n := 0
+		for _, p := range tp.fields {
+			if p == nil {
+				continue
+			}
+			for _, d := range p.docs {
+				if seen[d] != k {
+					seen[d] = k
+					n++
+				}
+			}
+		}
+		tp.idf = m.idf(n)
+	}
+	return m, nil
+}
+
+// loadField reads every term's postings in one field.
+func (m *memory) loadField(r index.IndexReader, f field, docOf map[string]int32) error {
+	dict, err := r.FieldDict(fieldNames[f])
+	if err != nil {
+		return err
+	}
+	var terms []string
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return err
+		}
+		if e == nil {
+			break
+		}
+		terms = append(terms, e.Term)
+	}
+	dict.Close()
+	ctx := context.Background()
+	var tfd index.TermFieldDoc
+	for _, term := range terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), fieldNames[f], true, true, true)
+		if err != nil {
+			return err
+		}
+		p := &postingList{off: []uint32{0}}
+		sorted := true
+		for {
+			d, err := tfr.Next(&tfd)
+			if err != nil {
+				tfr.Close()
+				return err
+			}
+			if d == nil {
+				break
+			}
+			doc, ok := docOf[string(d.ID)]
+			if !ok {
+				continue
+			}
+			if n := len(p.docs); n > 0 && p.docs[n-1] >= doc {
+				sorted = false
+			}
+			p.docs = append(p.docs, doc)
+			for _, v := range d.Vectors {
+				l := loc{pos: uint32(v.Pos), start: uint32(v.Start), end: uint32(v.End)}
+				if len(v.ArrayPositions) > 0 {
+					l.section = uint32(v.ArrayPositions[0])
+				}
+				p.locs = append(p.locs, l)
+			}
+			p.off = append(p.off, uint32(len(p.locs)))
+			// The norm is 1/sqrt(the field's length in terms), all of its values together.
+			if d.Norm > 0 {
+				m.length[f][doc] = float32(math.Round(1 / (d.Norm * d.Norm)))
+			}
+		}
+		tfr.Close()
+		if len(p.docs) == 0 {
+			continue
+		}
+		if !sorted {
+			p.sort()
+		}
+		tp := m.terms[term]
+		if tp == nil {
+			tp = &termPostings{}
+			m.terms[term] = tp
+		}
+		tp.fields[f] = p
+	}
+	return nil
+}
+
+// sort orders p by document, for an index whose postings do not follow its document order.
+func (p *postingList) sort() {
+	idx := make([]int, len(p.docs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return p.docs[idx[a]] < p.docs[idx[b]] })
+	q := postingList{off: []uint32{0}}
+	for _, i := range idx {
+		q.docs = append(q.docs, p.docs[i])
+		q.locs = append(q.locs, p.occurrences(i)...)
+		q.off = append(q.off, uint32(len(q.locs)))
+	}
+	*p = q
+}
+
+func (m *memory) newDocInfo(e *content.Entry) docInfo {
+	d := newDocument(e)
+	di := docInfo{
+		id: e.ID, summary: e.Summary, sections: d.Sections, prior: prior(e.Status),
+		kind: d.Kind, question: e.Question, types: d.Type, countries: e.Countries, date: d.Date, titleSort: d.TitleSort,
+		facets: make([][]uint16, len(Facets)),
+	}
+	for _, s := range e.Sections {
+		di.anchors = append(di.anchors, s.Anchor)
+	}
+	for i, f := range Facets {
+		for _, v := range facetOf(d, f) {
+			if v == "" || slices.Contains(di.facets[i], m.facets[i].id(v)) {
+				continue
+			}
+			di.facets[i] = append(di.facets[i], m.facets[i].id(v))
+		}
+	}
+	return di
+}
+
+// facetOf is the values a document indexes for a facet.
+func facetOf(d document, f string) []string {
+	switch f {
+	case "country":
+		return d.Country
+	case "topic":
+		return d.Topic
+	case "theme":
+		return d.Theme
+	case "stage":
+		return d.Stage
+	case "phase":
+		return d.Phase
+	case "type":
+		return d.Type
+	case "audience":
+		return d.Audience
+	case "kind":
+		return []string{d.Kind}
+	case "year":
+		return d.Year
+	}
+	return nil
+}
+
+// prior is what an entry's score is multiplied by whatever the query: a superseded or withdrawn
+// document gives way to the current one.
+func prior(status string) float64 {
+	switch status {
+	case "superseded":
+		return supersededPrior
+	case "withdrawn":
+		return withdrawnPrior
+	}
+	return 1
+}
+
+// order returns the comparison of hits for a sort order: the sort's keys, then the id.
+func (m *memory) order(sort string, hasQuery bool) func(a, b scored) int {
+	byScore := func(a, b scored) int { return cmp.Compare(b.score, a.score) }
+	byDate := func(a, b scored) int { return cmp.Compare(m.docs[b.doc].date, m.docs[a.doc].date) }
+	byTitle := func(a, b scored) int { return cmp.Compare(m.docs[a.doc].titleSort, m.docs[b.doc].titleSort) }
+	byID := func(a, b scored) int { return cmp.Compare(m.docs[a.doc].id, m.docs[b.doc].id) }
+	var keys []func(a, b scored) int
+	switch {
+	case sort == SortNewest:
+		keys = []func(a, b scored) int{byDate, byScore, byTitle, byID}
+	case sort == SortTitle:
+		keys = []func(a, b scored) int{byTitle, byDate, byID}
+	case !hasQuery:
+		keys = []func(a, b scored) int{byDate, byTitle, byID}
+	default:
+		keys = []func(a, b scored) int{byScore, byDate, byTitle, byID}
+	}
+	return func(a, b scored) int {
+		for _, k := range keys {
+			if c := k(a, b); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}
+}
