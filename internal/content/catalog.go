@@ -217,3 +217,53 @@ func byNewest(a, b *Entry) int {
 func byQuestion(a, b *Entry) int {
 	return cmp.Or(QuestionVocab.Order(a.Question)-QuestionVocab.Order(b.Question), strings.Compare(a.ID, b.ID))
 }
+
+// Similar returns up to n entries that share the most with e — countries, themes, topics, the
+// guiding question, the type — leaving out e itself, the entries e already names in related,
+// topics and milestones. Entries with too little in common are not returned.
+func (cat *Catalog) Similar(c *Corpus, e *Entry, n int) []*Entry {
+	type scored struct {
+		e     *Entry
+		score int
+	}
+	shared := func(a, b []string) int {
+		k := 0
+		for _, x := range a {
+			if slices.Contains(b, x) {
+				k++
+			}
+		}
+		return k
+	}
+	var out []scored
+	for _, o := range c.Entries {
+		if o == e || o.Kind == Topic || o.Kind == Milestone || slices.Contains(e.Related, o.ID) {
+			continue
+		}
+		s := 3*shared(e.Countries, o.Countries) + 2*shared(e.Themes, o.Themes) + shared(e.Topics, o.Topics) +
+			shared(e.Terms, o.Terms) + shared(e.Synonyms, o.Synonyms)
+		if e.Question != "" && e.Question == o.Question && e.Question != "general" {
+			s += 2
+		}
+		if e.Type != "" && e.Type == o.Type {
+			s++
+		}
+		if s >= 4 {
+			out = append(out, scored{o, s})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b scored) int {
+		if a.score != b.score {
+			return b.score - a.score
+		}
+		if a.e.Kind != b.e.Kind {
+			return KindVocab.Order(string(a.e.Kind)) - KindVocab.Order(string(b.e.Kind))
+		}
+		return byNewest(a.e, b.e)
+	})
+	var res []*Entry
+	for i := 0; i < len(out) && i < n; i++ {
+		res = append(res, out[i].e)
+	}
+	return res
+}

@@ -195,3 +195,20 @@ func TestRealCorpusProfilesAndCompare(t *testing.T) {
 		}
 	}
 }
+
+// Every document page offers entries like it, beyond those it names itself.
+func TestMoreLikeThis(t *testing.T) {
+	s := newTestServer(t, false)
+	doc := mustDoc(t, get(t, s, "/docs/ca-partnerships"))
+	got := texts(doc.Find("#similar-h ~ ul li a"))
+	// f-ca-research-stages shares Canada, due diligence and funder measures; nl-guidelines is
+	// already named in related, so it is not repeated.
+	if len(got) == 0 || got[0] != "Canada: partner screening applies to applied research partnerships" {
+		t.Errorf("more like this = %v", got)
+	}
+	for _, g := range got {
+		if g == "National Knowledge Security Guidelines" {
+			t.Errorf("an entry already in related is repeated: %v", got)
+		}
+	}
+}

@@ -53,6 +53,7 @@ type docPage struct {
 	Countries    []countryRef
 	TOC          []tocItem
 	Related      []relatedRef
+	Similar      []relatedRef
 	SupersededBy *relatedRef
 	Facet        func(name, value string) string
 }
@@ -65,6 +66,9 @@ func (s *Server) handleDocPage(c echo.Context) error {
 	}
 	p := docPage{basePage: s.base(c, e.Title), Entry: e, Countries: countryRefs(e.Countries),
 		Related: st.related(e)}
+	for _, o := range st.catalog.Similar(st.corpus, e, 5) {
+		p.Similar = append(p.Similar, ref(o))
+	}
 	for _, sec := range e.Sections {
 		if sec.Title != "" && sec.Anchor != "" {
 			p.TOC = append(p.TOC, tocItem{Title: sec.Title, Anchor: sec.Anchor, Level: sec.Level})
