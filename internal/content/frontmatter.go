@@ -173,7 +173,10 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {
 		line, msg := yamlErrorLine(err)
-		add(line+offset, "front matter: %s", msg)
+		// An error at the end of the stream is reported past the last line: point at the
+		// closing "---" instead.
+		last := strings.Count(string(fm), "\n") + 2
+		add(min(line+offset, last), "front matter: %s", msg)
 		return probs
 	}
 	if len(doc.Content) == 0 {
