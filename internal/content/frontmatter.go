@@ -167,16 +167,16 @@ func checkID(v string, _ time.Time) string {
 func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 	const offset = 1 // YAML line 1 is file line 2
 	var probs []Problem
+	// The closing "---" line: YAML reports some errors past the end of its stream, and a
+	// problem must always point at a line of the file.
+	last := strings.Count(string(fm), "\n") + 2
 	add := func(line int, format string, args ...any) {
-		probs = append(probs, Problem{Path: e.Path, Line: line, Message: fmt.Sprintf(format, args...)})
+		probs = append(probs, Problem{Path: e.Path, Line: max(1, min(line, last)), Message: fmt.Sprintf(format, args...)})
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {
 		line, msg := yamlErrorLine(err)
-		// An error at the end of the stream is reported past the last line: point at the
-		// closing "---" instead.
-		last := strings.Count(string(fm), "\n") + 2
-		add(min(line+offset, last), "front matter: %s", msg)
+		add(line+offset, "front matter: %s", msg)
 		return probs
 	}
 	if len(doc.Content) == 0 {
