@@ -3,6 +3,8 @@ package content
 import (
 	"html/template"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // Entry is one content file: its front matter, its rendered body and the text that is indexed.
@@ -111,3 +113,19 @@ func (e *Entry) Changed() string {
 
 // IsActive reports whether the entry is neither superseded nor withdrawn.
 func (e *Entry) IsActive() bool { return e.Status == "" || e.Status == "active" }
+
+// Shorten cuts text to at most max bytes at a word boundary, never inside a character, and
+// marks the cut with an ellipsis.
+func Shorten(text string, max int) string {
+	if len(text) <= max {
+		return text
+	}
+	cut := strings.LastIndexByte(text[:max], ' ')
+	if cut < max/2 {
+		cut = max
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(text[:cut], ",.;: ") + "…"
+}

@@ -258,7 +258,7 @@ func inChrome(s *goquery.Selection) bool {
 
 func (pg *pageData) title(siteName, host string) (string, string) {
 	tidy := func(t string) string {
-		return limit(fileNoteRe.ReplaceAllString(trimSiteSuffix(clean(t), siteName, host), ""), 300)
+		return content.Shorten(fileNoteRe.ReplaceAllString(trimSiteSuffix(clean(t), siteName, host), ""), 300)
 	}
 	if t := tidy(pg.meta("og:title")); t != "" {
 		return t, "og:title"
@@ -394,22 +394,7 @@ func twoSentences(s string) string {
 			break
 		}
 	}
-	return limit(s, 400)
-}
-
-// limit cuts s to at most n bytes at a word boundary, marking the cut with an ellipsis.
-func limit(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndex(s[:n], " ")
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return strings.TrimRight(s[:cut], " ,;:") + "…"
+	return content.Shorten(s, 400)
 }
 
 // organisations names the body behind a few domains whose owner is plain, by host suffix.
@@ -437,7 +422,7 @@ func (pg *pageData) issuer(host string) (string, string) {
 		if v == "" || strings.HasPrefix(v, "@") || strings.Contains(v, "://") || strings.Contains(v, "@") {
 			continue
 		}
-		return limit(v, 200), `<meta name="` + name + `">`
+		return content.Shorten(v, 200), `<meta name="` + name + `">`
 	}
 	for _, o := range organisations {
 		if host == o.suffix || strings.HasSuffix(host, "."+o.suffix) {
@@ -594,7 +579,7 @@ func (pg *pageData) outline() []Heading {
 		if inChrome(s) {
 			return true
 		}
-		t := limit(clean(s.Text()), 200)
+		t := content.Shorten(clean(s.Text()), 200)
 		low := strings.ToLower(t)
 		if t == "" || skipHeadings[low] || strings.HasPrefix(low, "cookies") {
 			return true

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/research-security-atlas/atlas/internal/content"
 )
 
 // Sort orders.
@@ -306,12 +308,5 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 // Excerpt returns the start of text, escaped, cut at a word boundary, for hits without a
 // highlighted snippet.
 func Excerpt(text string, max int) string {
-	if len(text) > max {
-		cut := strings.LastIndexByte(text[:max], ' ')
-		if cut < max/2 {
-			cut = max
-		}
-		text = strings.TrimRight(text[:cut], ",.;: ") + "…"
-	}
-	return html.EscapeString(text)
+	return html.EscapeString(content.Shorten(text, max))
 }

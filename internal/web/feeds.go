@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -121,7 +120,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 			ae.Links = append(ae.Links, atomLink{Href: e.URL, Rel: "related"})
 		}
 		if ae.Summary == "" {
-			ae.Summary = shorten(e.Text, 300)
+			ae.Summary = content.Shorten(e.Text, 300)
 		}
 		for _, code := range e.Countries {
 			ae.Category = append(ae.Category, atomCat{Term: code, Label: content.CountryName(code)})
@@ -221,19 +220,4 @@ func (s *Server) handleOpenSearch(c echo.Context) error {
 		Template string `xml:"template,attr"`
 	}{"application/atom+xml", base + "/feed.atom?q={searchTerms}"})
 	return writeXML(c, "application/opensearchdescription+xml; charset=utf-8", o)
-}
-
-// shorten cuts text at a word boundary near max bytes.
-func shorten(text string, max int) string {
-	if len(text) <= max {
-		return text
-	}
-	cut := strings.LastIndexByte(text[:max], ' ')
-	if cut < max/2 {
-		cut = max
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-	}
-	return strings.TrimRight(text[:cut], ",.;: ") + "…"
 }

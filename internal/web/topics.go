@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -51,7 +52,7 @@ func (s *Server) handleTopic(c echo.Context) error {
 		for _, j := range st.catalog.Jurisdictions {
 			var fs []*content.Entry
 			for _, f := range j.FindingsFor(q) {
-				if q != "general" || containsString(f.Topics, tg.Slug) {
+				if q != "general" || slices.Contains(f.Topics, tg.Slug) {
 					fs = append(fs, f)
 				}
 			}
@@ -72,15 +73,6 @@ func (s *Server) handleTopic(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, "topic", p)
-}
-
-func containsString(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 type glossaryPage struct {
