@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +18,7 @@ import (
 	"github.com/research-security-atlas/atlas/internal/content"
 	"github.com/research-security-atlas/atlas/internal/gen"
 	"github.com/research-security-atlas/atlas/internal/search"
+	"github.com/research-security-atlas/atlas/internal/web"
 )
 
 // benchCorpora are the corpora the scale benchmarks run on: "real" is content/, a number is a
@@ -102,6 +106,56 @@ func BenchmarkSearch(b *testing.B) {
 			slices.Sort(times)
 			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
+
+// BenchmarkPages renders each kind of page with empty caches, as the first request for a URL
+// after a start or a content change is served, and reports the page's size.
+func BenchmarkPages(b *testing.B) {
+	for _, name := range benchCorpora(b) {
+		b.Run(name, func(b *testing.B) {
+			corpus := loadBenchCorpus(b, name)
+			ix, _, err := search.OpenOrBuild(context.Background(), filepath.Join(b.TempDir(), "atlas.bleve"), corpus)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ix.Close()
+			s, err := web.New(web.Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static"),
+				Logger: slog.New(slog.DiscardHandler)}, corpus)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var doc string
+			for _, e := range corpus.Entries {
+				if e.Kind == content.Guidance {
+					doc = e.ID
+					break
+				}
+			}
+			for _, path := range []string{
+				"/", "/search?q=partner+screening&country=nl", "/api/search?q=partner+screening&country=nl",
+				"/docs/" + doc, "/countries", "/countries/nl", "/compare?c=nl&c=ca&c=gb", "/topics/funder-measures",
+				"/reading-list?country=nl", "/reading-list",
+			} {
+				b.Run(strings.ReplaceAll(path, "/", "_"), func(b *testing.B) {
+					req := httptest.NewRequest(http.MethodGet, path, nil)
+					size := 0
+					b.ReportAllocs()
+					for i := 0; i < b.N; i++ {
+						b.StopTimer()
+						s.SetSearcher(ix) // a fresh state: empty result and page caches
+						rec := httptest.NewRecorder()
+						b.StartTimer()
+						s.ServeHTTP(rec, req)
+						if rec.Code != http.StatusOK {
+							b.Fatalf("%s: %d", path, rec.Code)
+						}
+						size = rec.Body.Len()
+					}
+					b.ReportMetric(float64(size)/1024, "page-KB")
+				})
+			}
 		})
 	}
 }
