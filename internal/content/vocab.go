@@ -153,6 +153,26 @@ func CountryName(code string) string {
 	return isoCountries[code]
 }
 
+// adjectives are the words a query uses for a jurisdiction besides its name: "Dutch guidance",
+// "UK screening". Abbreviations that are also English words ("US") are left out, and so is
+// "Chinese": in this field it names the partner ("cooperation with Chinese universities") far
+// more often than the issuer of the guidance.
+var adjectives = map[string][]string{
+	"at": {"Austrian"}, "au": {"Australian"}, "be": {"Belgian"}, "bg": {"Bulgarian"}, "br": {"Brazilian"},
+	"ca": {"Canadian"}, "ch": {"Swiss"}, "cy": {"Cypriot"}, "cz": {"Czech"},
+	"de": {"German"}, "dk": {"Danish"}, "ee": {"Estonian"}, "es": {"Spanish"}, "eu": {"EU"},
+	"fi": {"Finnish"}, "fr": {"French"}, "gb": {"British", "UK"}, "gr": {"Greek"}, "hr": {"Croatian"},
+	"hu": {"Hungarian"}, "ie": {"Irish"}, "il": {"Israeli"}, "in": {"Indian"}, "is": {"Icelandic"},
+	"it": {"Italian"}, "jp": {"Japanese"}, "kr": {"Korean", "South Korean"}, "lt": {"Lithuanian"},
+	"lu": {"Luxembourgish"}, "lv": {"Latvian"}, "ma": {"Moroccan"}, "mt": {"Maltese"}, "nl": {"Dutch"},
+	"no": {"Norwegian"}, "pl": {"Polish"}, "pt": {"Portuguese"}, "ro": {"Romanian"},
+	"se": {"Swedish"}, "sg": {"Singaporean"}, "si": {"Slovenian"}, "sk": {"Slovak", "Slovakian"},
+	"tw": {"Taiwanese"}, "ua": {"Ukrainian"}, "us": {"American", "USA"}, "za": {"South African"},
+}
+
+// CountryAdjectives returns the other words for a jurisdiction listed in adjectives.
+func CountryAdjectives(code string) []string { return adjectives[code] }
+
 // LanguageName returns the English name of an ISO 639-1 code, or "" when unknown.
 func LanguageName(code string) string { return isoLanguages[code] }
 

@@ -66,6 +66,11 @@ func TestJurisdictions(t *testing.T) {
 		{"Sweden research security", []string{"se-ri"}},
 		// A name alone finds the jurisdiction's entries, its profile first.
 		{"Netherlands", []string{"nl"}},
+		// An adjective or abbreviation names the jurisdiction as well, in entries that never
+		// use it.
+		{"Dutch partnerships", []string{"nl-partners"}},
+		{"UK partnerships", []string{"gb-partners"}},
+		{"Swedish research security", []string{"se-ri"}},
 	} {
 		got := ids(search(t, ix, Request{Query: test.query}))
 		if len(got) < len(test.first) || !slices.Equal(got[:len(test.first)], test.first) {

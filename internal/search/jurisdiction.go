@@ -23,8 +23,8 @@ type nationalTerm struct {
 	leaf leaf
 }
 
-// newJurisdictions collects the names (content.CountryName of every code an entry lists, and the
-// titles of the country profiles) and the profiles' national terms. "int", the group of
+// newJurisdictions collects the names (content.CountryName and content.CountryAdjectives of
+// every code an entry lists, and the titles of the country profiles) and the profiles' national terms. "int", the group of
 // international organisations, is left out: its name, "International", is an ordinary word.
 func newJurisdictions(corpus *content.Corpus, analyze func(string) (leaf, bool)) *jurisdictions {
 	j := &jurisdictions{names: map[string][]string{}, national: map[string][]nationalTerm{}}
@@ -41,6 +41,9 @@ func newJurisdictions(corpus *content.Corpus, analyze func(string) (leaf, bool))
 		for _, c := range e.Countries {
 			if c != "int" {
 				addName(content.CountryName(c), c)
+				for _, a := range content.CountryAdjectives(c) {
+					addName(a, c)
+				}
 			}
 		}
 		if e.Kind != content.Country || len(e.Countries) != 1 {

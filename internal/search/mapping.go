@@ -20,7 +20,7 @@ import (
 
 // schemaVersion changes whenever the documents built from entries change shape or meaning, so
 // that indexes built by an older program are rebuilt.
-const schemaVersion = "2"
+const schemaVersion = "3"
 
 // Facets are the facet fields of the contract, in display order. Each is a keyword field in the
 // index under the same name.
@@ -52,6 +52,7 @@ func newDocument(e *content.Entry) document {
 	meta = append(meta, e.Issuer)
 	for _, c := range e.Countries {
 		meta = append(meta, content.CountryName(c))
+		meta = append(meta, content.CountryAdjectives(c)...)
 	}
 	var terms []string
 	terms = append(terms, e.Terms...)
