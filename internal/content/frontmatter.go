@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -300,11 +301,23 @@ func listValues(n *yaml.Node) ([]*yaml.Node, bool) {
 
 var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// yamlErrorLine pulls the line number out of a yaml.v3 error message.
+// yamlParserProblems are the messages of yaml.v3's parser, as against its scanner. The parser
+// reports a line counted from 0 (a line it left out is the first); the scanner counts from 1.
+var yamlParserProblems = []string{
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected '-' indicator",
+	"did not find expected <document start>", "did not find expected key", "did not find expected node content",
+	"found undefined tag handle", "found duplicate %TAG directive", "found duplicate %YAML directive",
+	"found incompatible YAML document",
+}
+
+// yamlErrorLine pulls the line number, counted from 1, out of a yaml.v3 error message.
 func yamlErrorLine(err error) (int, string) {
 	msg := err.Error()
 	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
+		if slices.Contains(yamlParserProblems, m[2]) {
+			n++
+		}
 		return n, m[2]
 	}
 	return 1, strings.TrimPrefix(msg, "yaml: ")

@@ -52,6 +52,10 @@ func TestLoadBrokenFiles(t *testing.T) {
 		{"no front matter", "# Title\n", []string{"x.md:1: file must start with a \"---\" line opening the front matter"}},
 		{"unclosed front matter", "---\ntitle: A\nkind: topic\n", []string{"x.md:1: front matter is not closed: add a \"---\" line after the last field"}},
 		{"yaml syntax", "---\ntitle: A\nkind: topic\nsummary: a: b\n---\nbody\n", []string{"x.md:4: front matter: mapping values are not allowed in this context"}},
+		// yaml.v3's parser counts lines from 0 and its scanner from 1: both point at the file's line.
+		{"quote inside a quoted value", "---\ntitle: A\nkind: topic\nsummary: 'it's'\n---\nbody\n", []string{"x.md:4: front matter: did not find expected key"}},
+		{"unclosed list", "---\ntitle: A\nkind: topic\ntopics: [a, b\nsummary: c\n---\nbody\n", []string{"x.md:4: front matter: did not find expected ',' or ']'"}},
+		{"missing colon", "---\ntitle: A\nkind topic\nsummary: c\n---\nbody\n", []string{"x.md:3: front matter: could not find expected ':'"}},
 		{"unknown key with suggestion", "---\ntitle: A\nkind: topic\ntitel: B\n---\nbody\n", []string{`x.md:4: unknown field "titel" (did you mean "title"?)`}},
 		{"unknown kind", "---\ntitle: A\nkind: blog\n---\nbody\n", []string{`x.md:3: unknown kind "blog": use one of guidance, finding, country, topic, term, milestone`}},
 		{"missing kind", "---\ntitle: A\n---\nbody\n", []string{`x.md:1: missing required field "kind" (one of guidance, finding, country, topic, term, milestone)`}},
