@@ -58,6 +58,17 @@ func loadBenchCorpus(b *testing.B, name string) *content.Corpus {
 	return c
 }
 
+// openBenchIndex builds the corpus's index on disk and opens it, as atlas serve does.
+func openBenchIndex(b *testing.B, corpus *content.Corpus) *search.Index {
+	b.Helper()
+	ix, _, err := search.OpenOrBuild(context.Background(), filepath.Join(b.TempDir(), "atlas.bleve"), corpus)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	return ix
+}
+
 // BenchmarkBuild measures a full index build (documents, fingerprint, atomic rename).
 func BenchmarkBuild(b *testing.B) {
 	for _, name := range benchCorpora(b) {
@@ -84,11 +95,7 @@ func BenchmarkSearch(b *testing.B) {
 	for _, name := range benchCorpora(b) {
 		b.Run(name, func(b *testing.B) {
 			corpus := loadBenchCorpus(b, name)
-			ix, _, err := search.OpenOrBuild(context.Background(), filepath.Join(b.TempDir(), "atlas.bleve"), corpus)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer ix.Close()
+			ix := openBenchIndex(b, corpus)
 			countries := []string{"nl", "ca", "gb", "us", "de", "se", "fi", "eu"}
 			r := rand.New(rand.NewPCG(3, 3))
 			times := make([]time.Duration, 0, b.N)
@@ -116,11 +123,7 @@ func BenchmarkPages(b *testing.B) {
 	for _, name := range benchCorpora(b) {
 		b.Run(name, func(b *testing.B) {
 			corpus := loadBenchCorpus(b, name)
-			ix, _, err := search.OpenOrBuild(context.Background(), filepath.Join(b.TempDir(), "atlas.bleve"), corpus)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer ix.Close()
+			ix := openBenchIndex(b, corpus)
 			s, err := web.New(web.Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static"),
 				Logger: slog.New(slog.DiscardHandler)}, corpus)
 			if err != nil {
