@@ -1,16 +1,21 @@
 package web
 
 import (
+	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/research-security-atlas/atlas/internal/content"
+	"github.com/research-security-atlas/atlas/internal/search"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -209,6 +214,117 @@ func TestMoreLikeThis(t *testing.T) {
 	for _, g := range got {
 		if g == "National Knowledge Security Guidelines" {
 			t.Errorf("an entry already in related is repeated: %v", got)
+		}
+	}
+}
+
+// TestCompareLongCells fills one guidance cell and one findings cell past what the page shows:
+// each is cut, and its link leads to all of them.
+func TestCompareLongCells(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for name, body := range map[string]string{"nl.md": "nl", "ca.md": "ca"} {
+		data, err := os.ReadFile("../search/testdata/corpus/" + name)
+		if err != nil {
+			// ca has no profile in the fixture; a finding makes it comparable.
+			data = []byte("---\ntitle: \"Canada: a finding\"\nkind: finding\ncountries: [ca]\ntopics: [conceptualisation]\nquestion: key-elements\nstages: [basic]\nphases: [conduct]\n---\n\nCanada spoke.\n")
+			name = "f-" + body + "-one.md"
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	const guidance, findings = compareCellGuidance + 5, compareCellFindings + 3
+	for i := range guidance {
+		fsys[fmt.Sprintf("nl-g%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf(`---
+title: Dutch funder rule %02d
+kind: guidance
+countries: [nl]
+issuer: A funder
+type: guideline
+topics: [funder-measures]
+stages: [basic]
+phases: [proposal-funding]
+audiences: [funder]
+published: 2024-%02d
+url: https://example.org/g%d
+language: en
+last_verified: 2026-11-01
+summary: A rule for funding.
+---
+
+## What it is
+A rule.
+`, i, 1+i%12, i))}
+	}
+	for i := range findings {
+		fsys[fmt.Sprintf("f-nl-s%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf(`---
+title: "Netherlands: point %02d on research stages"
+kind: finding
+countries: [nl]
+topics: [funder-measures]
+question: research-stages
+stages: [basic]
+phases: [proposal-funding]
+---
+
+Point %d.
+`, i, i))}
+	}
+	corpus, probs, err := content.Load(fsys, ".", content.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if err != nil || content.Errors(probs) > 0 {
+		t.Fatalf("corpus: %v %v", err, probs)
+	}
+	s, err := New(Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static")}, corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, _, err := search.OpenOrBuild(context.Background(), filepath.Join(t.TempDir(), "atlas.bleve"), corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	s.SetSearcher(ix)
+
+	doc := mustDoc(t, get(t, s, "/compare?c=nl&c=ca"))
+	cell := doc.Find("#row-funder-measures td").First()
+	if n := cell.Find("li").Length(); n != compareCellGuidance {
+		t.Errorf("guidance cell lists %d entries, want %d", n, compareCellGuidance)
+	}
+	more := cell.Find("p.more a")
+	href, _ := more.Attr("href")
+	if text := more.Text(); text != "5 more guidance documents" || href != "/search?country=nl&kind=guidance&topic=funder-measures" {
+		t.Errorf("guidance cell's link = %q %q", text, href)
+	}
+	// The search behind the link finds every entry of the cell.
+	res := mustDoc(t, get(t, s, href))
+	if h := strings.Join(strings.Fields(res.Find("#results-h").Text()), " "); h != fmt.Sprintf("1–20 of %d results", guidance) {
+		t.Errorf("the search behind the link says %q, want %d results", h, guidance)
+	}
+	cell = doc.Find("#row-research-stages td").First()
+	if n := cell.Find(".finding").Length(); n != compareCellFindings {
+		t.Errorf("findings cell shows %d findings, want %d", n, compareCellFindings)
+	}
+	more = cell.Find("p.more a")
+	href, _ = more.Attr("href")
+	if text := more.Text(); text != "3 more findings" || href != "/countries/nl#q-research-stages" {
+		t.Errorf("findings cell's link = %q %q", text, href)
+	}
+	country := mustDoc(t, get(t, s, "/countries/nl"))
+	if n := country.Find("#q-research-stages + ul li").Length(); n != findings {
+		t.Errorf("/countries/nl#q-research-stages lists %d findings, want %d", n, findings)
+	}
+	// The API is not cut: it returns references only.
+	rec := get(t, s, "/api/compare?c=nl&c=ca")
+	var api struct {
+		Rows []struct {
+			Topic, Question string
+			Cells           map[string][]json.RawMessage
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &api); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range api.Rows {
+		if r.Question == "" && r.Topic == "funder-measures" && len(r.Cells["nl"]) != guidance {
+			t.Errorf("/api/compare funder-measures nl has %d entries, want %d", len(r.Cells["nl"]), guidance)
 		}
 	}
 }

@@ -151,9 +151,40 @@ type compareRow struct {
 type compareCell struct {
 	Guidance []*content.Entry
 	Findings []*content.Entry
+	// More is how many entries the page leaves out of a long cell, and MoreHref where they all are.
+	More     int
+	MoreHref string
 }
 
 func (c compareCell) Empty() bool { return len(c.Guidance) == 0 && len(c.Findings) == 0 }
+
+// The most entries a cell of the compare page shows. Cells are read side by side, so a long one
+// is cut and links to the rest; no cell of the corpus today comes near either.
+const (
+	compareCellGuidance = 20
+	compareCellFindings = 8
+)
+
+// shorten cuts the cells of cmp for the page: a guidance cell links to the search for all of
+// its entries, a findings cell to the question on the country's page.
+func (cmp comparison) shorten(filters map[string][]string) {
+	for _, row := range cmp.Rows {
+		for i := range row.Cells {
+			cell, j := &row.Cells[i], cmp.Countries[i]
+			if n := len(cell.Guidance); n > compareCellGuidance {
+				q := url.Values{"country": {j.Code}, "topic": {row.Topic}, "kind": {string(content.Guidance)}}
+				for f, vs := range filters {
+					q[f] = vs
+				}
+				cell.Guidance, cell.More, cell.MoreHref = cell.Guidance[:compareCellGuidance], n-compareCellGuidance, "/search?"+q.Encode()
+			}
+			if n := len(cell.Findings); n > compareCellFindings {
+				cell.Findings, cell.More = cell.Findings[:compareCellFindings], n-compareCellFindings
+				cell.MoreHref = "/countries/" + url.PathEscape(j.Code) + "#q-" + row.Question
+			}
+		}
+	}
+}
 
 const (
 	minCompare = 2
@@ -284,6 +315,7 @@ func (s *Server) handleCompare(c echo.Context) error {
 	p.Focus = strings.Join(focus, ", ")
 	if len(js) >= minCompare {
 		p.comparison = st.compare(js, filters)
+		p.comparison.shorten(filters)
 	} else {
 		p.Message = fmt.Sprintf("Choose %d to %d countries or organisations to see them side by side.", minCompare, maxCompare)
 	}
