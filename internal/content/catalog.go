@@ -225,13 +225,16 @@ func byQuestion(a, b *Entry) int {
 func (cat *Catalog) Similar(c *Corpus, e *Entry, n int) []*Entry {
 	// Only the best n are kept while scanning: sorting every candidate cost 200 ms a page at
 	// 100,000 entries, where most entries share something with most others.
+	if n <= 0 {
+		return nil
+	}
 	var best []similarEntry
 	for _, o := range c.Entries {
 		if o == e || o.Kind == Topic || o.Kind == Milestone || slices.Contains(e.Related, o.ID) {
 			continue
 		}
 		cand := similarEntry{o, similarity(e, o)}
-		if cand.score < 4 || n <= 0 || (len(best) == n && bySimilarity(cand, best[n-1]) >= 0) {
+		if cand.score < 4 || (len(best) == n && bySimilarity(cand, best[n-1]) >= 0) {
 			continue
 		}
 		// After every candidate that ranks equal or higher: the order of a stable sort.
