@@ -149,3 +149,35 @@ func TestBrowserSearchFlow(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserComparePhone holds the compare page readable at phone width: its columns keep a
+// readable width and nothing spills out of a cell; the table scrolls sideways and the row
+// heads stay in view while it does.
+func TestBrowserComparePhone(t *testing.T) {
+	ts := httptest.NewServer(newTestServer(t, true))
+	defer ts.Close()
+	ctx := newBrowser(t, false)
+	do(ctx, t,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(ts.URL+"/compare?c=nl&c=ca&c=gb"),
+		chromedp.WaitVisible(chromedp.CSS("table.compare")),
+	)
+	narrow := evalString(ctx, t, `JSON.stringify([...document.querySelectorAll("table.compare td")]
+		.filter(td => td.getBoundingClientRect().width < 150 || td.scrollWidth > td.clientWidth + 1)
+		.map(td => Math.round(td.getBoundingClientRect().width) + "px: " + td.textContent.trim().slice(0, 40)))`)
+	if narrow != "[]" {
+		t.Errorf("cells narrower than 150px or spilling over at 390px: %s", narrow)
+	}
+	scrolls := evalString(ctx, t, `(() => { const s = document.querySelector(".table-scroll");
+		return String(s.scrollWidth > s.clientWidth) })()`)
+	if scrolls != "true" {
+		t.Errorf("the comparison does not scroll sideways at 390px")
+	}
+	stays := evalString(ctx, t, `(() => { const s = document.querySelector(".table-scroll");
+		s.scrollLeft = 200;
+		const th = document.querySelector("table.compare tbody th");
+		return String(Math.abs(th.getBoundingClientRect().left - s.getBoundingClientRect().left) < 2) })()`)
+	if stays != "true" {
+		t.Errorf("the row heads scroll out of view with the table")
+	}
+}
