@@ -229,3 +229,25 @@ func TestScreenshots(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserReflow checks WCAG's reflow at 320 CSS pixels: no page scrolls sideways as a whole;
+// only wide tables scroll, inside their own region.
+func TestBrowserReflow(t *testing.T) {
+	ts := httptest.NewServer(realCorpusServer(t))
+	defer ts.Close()
+	ctx := newBrowser(t, true)
+	do(ctx, t, chromedp.EmulateViewport(320, 640))
+	for _, path := range pageTypes {
+		do(ctx, t, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
+		wide := evalString(ctx, t, `(() => {
+			const w = document.documentElement.clientWidth;
+			if (document.documentElement.scrollWidth <= w) return "";
+			return [...document.querySelectorAll("body *")]
+				.filter(e => !e.closest(".table-scroll") && e.getBoundingClientRect().right > w + 1)
+				.slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "") + " " + Math.round(e.getBoundingClientRect().right) + "px").join(", ");
+		})()`)
+		if wide != "" {
+			t.Errorf("%s scrolls sideways at 320px: %s", path, wide)
+		}
+	}
+}
