@@ -26,3 +26,11 @@ function request()
   i = i + step
   return wrk.format("GET", p)
 end
+
+-- A cold run must not come back to a path it has requested: the answer would come from the cache.
+function done(summary, latency, requests)
+  if mode == "once" and summary.requests > #paths then
+    io.stderr:write(string.format("cold paths repeated: %d requests for %d paths; write more paths\n",
+      summary.requests, #paths))
+  end
+end
