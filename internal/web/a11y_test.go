@@ -200,6 +200,7 @@ func TestBrowserFlows(t *testing.T) {
 }
 
 // TestScreenshots writes the screenshots shown in the README when -screenshots names a folder.
+// Install Debian's fonts-noto-cjk first, or the Chinese and Japanese terms show as boxes.
 func TestScreenshots(t *testing.T) {
 	if *screenshots == "" {
 		t.Skip("pass -screenshots DIR to write them")
