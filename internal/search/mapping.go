@@ -20,7 +20,7 @@ import (
 
 // schemaVersion changes whenever the documents built from entries change shape or meaning, so
 // that indexes built by an older program are rebuilt.
-const schemaVersion = "3"
+const schemaVersion = "4"
 
 // Facets are the facet fields of the contract, in display order. Each is a keyword field in the
 // index under the same name.
@@ -88,7 +88,9 @@ func newDocument(e *content.Entry) document {
 // and a finding's guiding question, so that an entry is found by what it is about even where
 // its text uses other words.
 func tags(e *content.Entry) string {
-	var out []string
+	// What the entry is, in words, as its type is below: "Swiss guidance" or "Canada workshop
+	// findings" then find those entries whether or not their text uses the word.
+	out := []string{content.KindVocab.Label(string(e.Kind))}
 	if e.Question != "" && e.Question != "general" {
 		out = append(out, content.QuestionVocab.Label(e.Question))
 	}
