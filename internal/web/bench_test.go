@@ -1,15 +1,12 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/research-security-atlas/atlas/internal/content"
-	"github.com/research-security-atlas/atlas/internal/search"
 )
 
 // benchServer serves the real corpus from an on-disk index, as atlas serve does.
@@ -19,17 +16,7 @@ func benchServer(b *testing.B) *Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := New(Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static")}, corpus)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ix, _, err := search.OpenOrBuild(context.Background(), filepath.Join(b.TempDir(), "atlas.bleve"), corpus)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ix.Close() })
-	s.SetSearcher(ix)
-	return s
+	return serveCorpus(b, corpus)
 }
 
 // BenchmarkPages renders each kind of page once per iteration. Search pages are served from the

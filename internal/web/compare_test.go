@@ -1,12 +1,10 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -15,7 +13,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/research-security-atlas/atlas/internal/content"
-	"github.com/research-security-atlas/atlas/internal/search"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -221,15 +218,14 @@ func TestMoreLikeThis(t *testing.T) {
 // TestCompareLongCells fills one guidance cell and one findings cell past what the page shows:
 // each is cut, and its link leads to all of them.
 func TestCompareLongCells(t *testing.T) {
-	fsys := fstest.MapFS{}
-	for name, body := range map[string]string{"nl.md": "nl", "ca.md": "ca"} {
-		data, err := os.ReadFile("../search/testdata/corpus/" + name)
-		if err != nil {
-			// ca has no profile in the fixture; a finding makes it comparable.
-			data = []byte("---\ntitle: \"Canada: a finding\"\nkind: finding\ncountries: [ca]\ntopics: [conceptualisation]\nquestion: key-elements\nstages: [basic]\nphases: [conduct]\n---\n\nCanada spoke.\n")
-			name = "f-" + body + "-one.md"
-		}
-		fsys[name] = &fstest.MapFile{Data: data}
+	nl, err := os.ReadFile("../search/testdata/corpus/nl.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"nl.md": &fstest.MapFile{Data: nl},
+		// Canada has no profile in the fixture; a finding makes it comparable.
+		"f-ca-one.md": &fstest.MapFile{Data: []byte("---\ntitle: \"Canada: a finding\"\nkind: finding\ncountries: [ca]\ntopics: [conceptualisation]\nquestion: key-elements\nstages: [basic]\nphases: [conduct]\n---\n\nCanada spoke.\n")},
 	}
 	const guidance, findings = compareCellGuidance + 5, compareCellFindings + 3
 	for i := range guidance {
@@ -272,16 +268,7 @@ Point %d.
 	if err != nil || content.Errors(probs) > 0 {
 		t.Fatalf("corpus: %v %v", err, probs)
 	}
-	s, err := New(Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static")}, corpus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, _, err := search.OpenOrBuild(context.Background(), filepath.Join(t.TempDir(), "atlas.bleve"), corpus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	s.SetSearcher(ix)
+	s := serveCorpus(t, corpus)
 
 	doc := mustDoc(t, get(t, s, "/compare?c=nl&c=ca"))
 	cell := doc.Find("#row-funder-measures td").First()

@@ -25,18 +25,29 @@ func newTestServer(t *testing.T, ready bool) *Server {
 	if err != nil || content.Errors(probs) > 0 {
 		t.Fatalf("fixture corpus: %v %v", err, probs)
 	}
-	s, err := New(Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static")}, corpus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ready {
-		ix, _, err := search.OpenOrBuild(context.Background(), filepath.Join(t.TempDir(), "atlas.bleve"), corpus)
+	if !ready {
+		s, err := New(Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static")}, corpus)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { ix.Close() })
-		s.SetSearcher(ix)
+		return s
 	}
+	return serveCorpus(t, corpus)
+}
+
+// serveCorpus serves corpus from a real on-disk index, with the real templates and static files.
+func serveCorpus(tb testing.TB, corpus *content.Corpus) *Server {
+	tb.Helper()
+	s, err := New(Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static")}, corpus)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, _, err := search.OpenOrBuild(context.Background(), filepath.Join(tb.TempDir(), "atlas.bleve"), corpus)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	s.SetSearcher(ix)
 	return s
 }
 
