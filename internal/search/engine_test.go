@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
-
-	"github.com/research-security-atlas/atlas/internal/content"
 )
 
 // entry writes a content file for tests: front matter fields in order, then the body.
@@ -164,15 +161,7 @@ func TestGuidingQuestionsAcronymsMilestones(t *testing.T) {
 // The hits and facet counts of one pass over the entries must be what filtering every entry
 // with content's own rules gives: disjunctive counts, OR within a facet, AND across facets.
 func TestFacetsAgainstContent(t *testing.T) {
-	corpus, _, err := content.Load(os.DirFS("../../content"), ".", content.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := NewMemory(corpus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	corpus, ix := realMemory(t)
 	r := rand.New(rand.NewPCG(1, 2))
 	values := map[string][]string{}
 	for _, e := range corpus.Entries {

@@ -53,15 +53,7 @@ func bleveCut(text string, tlm bleveSearch.TermLocationMap, pos bleveSearch.Arra
 // Snippets are cut exactly as bleve's simple highlighter cuts them, from summaries and
 // sections, in ASCII and in other scripts.
 func TestSnippetsAsBleveCutsThem(t *testing.T) {
-	corpus, _, err := content.Load(os.DirFS("../../content"), ".", content.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := NewMemory(corpus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	_, ix := realMemory(t)
 	n := 0
 	for _, q := range []string{"research security", "partner screening", "export control dual use", "kennisveiligheid",
 		"reserch securty", `"open as possible"`, "sécurité", "Wissenssicherheit", "university partnerships", "NSPM-33"} {
@@ -111,4 +103,19 @@ func TestSnippetsAsBleveCutsThem(t *testing.T) {
 	if n < 500 {
 		t.Errorf("compared only %d snippets", n)
 	}
+}
+
+// realMemory loads the real content/ and searches it in memory.
+func realMemory(t *testing.T) (*content.Corpus, *Index) {
+	t.Helper()
+	corpus, _, err := content.Load(os.DirFS("../../content"), ".", content.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewMemory(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return corpus, ix
 }
