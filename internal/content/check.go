@@ -26,8 +26,8 @@ func checkEntry(e *Entry, now time.Time) []Problem {
 	switch {
 	case e.Status == "superseded" && e.SupersededBy == "":
 		add(Error, e.Line("status"), "status superseded needs superseded_by: the id of the successor")
-	case e.SupersededBy != "" && e.Status != "superseded":
-		add(Error, e.Line("superseded_by"), "superseded_by is set but status is not superseded")
+	case e.SupersededBy != "" && e.Status != "superseded" && e.Status != "rescinded":
+		add(Error, e.Line("superseded_by"), "superseded_by is set but status is neither superseded nor rescinded")
 	case e.SupersededBy == e.ID && e.ID != "":
 		add(Error, e.Line("superseded_by"), "an entry cannot supersede itself")
 	}

@@ -57,6 +57,63 @@ var Dimensions = []Dimension{
 		newVocabulary("institutional-duties", "required", "Required", "recommended", "Recommended", "none", "None")},
 }
 
+// dimensionThemes ties each dimension to the themes it bears on, so that a comparison focused
+// on a theme shows the dimensions that matter to it. Stage-sensitive dimensions are those
+// where the research stage changes the answer.
+var dimensionThemes = map[string][]string{
+	"legal-basis":                   {"governance"},
+	"national-guidelines":           {"governance", "due-diligence", "risk-assessment"},
+	"advice-service":                {"contact-points"},
+	"country-approach":              {"due-diligence", "risk-assessment", "international-cooperation"},
+	"partnership-assessment":        {"due-diligence", "risk-assessment", "international-cooperation"},
+	"personnel-screening":           {"talent-programmes", "sensitive-technology"},
+	"technology-list":               {"sensitive-technology", "export-control", "economic-security", "dual-use"},
+	"entity-list":                   {"entity-lists", "due-diligence"},
+	"disclosure":                    {"transparency-disclosure", "research-integrity", "talent-programmes"},
+	"talent-programmes":             {"talent-programmes", "transparency-disclosure"},
+	"stage-differentiation":         {"open-science", "dual-use"},
+	"training":                      {"training-outreach"},
+	"export-control-guidance":       {"export-control", "dual-use"},
+	"investment-screening-research": {"economic-security"},
+	"institutional-duties":          {"governance"},
+}
+
+var stageSensitive = []string{"stage-differentiation", "export-control-guidance", "technology-list",
+	"personnel-screening", "partnership-assessment"}
+
+// Concerns reports whether the dimension belongs in a comparison focused on theme and stage
+// ("" for no focus). The free-text dimensions always do: they say whom the row is about.
+func (d *Dimension) Concerns(theme, stage string) bool {
+	if d.Values == nil {
+		return true
+	}
+	if theme != "" && !contains(dimensionThemes[d.ID], theme) {
+		return false
+	}
+	return stage == "" || contains(stageSensitive, d.ID)
+}
+
+// Mark is a shape for a value that does not rely on colour: the dimension's first value
+// filled, the last (none, no) empty, those between half filled, unknown a question mark.
+func (d *Dimension) Mark(value string) (symbol string, level int) {
+	if d.Values == nil || value == "" {
+		return "", 0
+	}
+	if value == Unknown {
+		return "?", 0
+	}
+	n, i := len(d.Values.values), d.Values.Order(value)
+	switch {
+	case i == 0:
+		return "●", 3
+	case i == n-1:
+		return "○", 1
+	case i == 2:
+		return "◔", 2 // the third of four: weaker than the second
+	}
+	return "◐", 2
+}
+
 // Unknown is the value of an approach cell that could not be confirmed.
 const Unknown = "unknown"
 

@@ -254,7 +254,7 @@ func TestMarkdownParsesBack(t *testing.T) {
 }
 
 func TestCSVFormulaGuard(t *testing.T) {
-	if got := csvSafe("=HYPERLINK(1)"); got != "'=HYPERLINK(1)" {
+	if got := CSVSafe("=HYPERLINK(1)"); got != "'=HYPERLINK(1)" {
 		t.Errorf("csvSafe = %q", got)
 	}
 }

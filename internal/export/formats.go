@@ -70,17 +70,17 @@ func writeCSV(w io.Writer, groups []Group, opts Options) error {
 	cw := csv.NewWriter(w)
 	cw.Write(CSVHeader)
 	each(groups, func(g Group, _ TypeGroup, e *content.Entry) error {
-		return cw.Write([]string{e.ID, csvSafe(e.Title), csvSafe(e.Issuer), g.Name, strings.Join(e.Countries, ";"),
+		return cw.Write([]string{e.ID, CSVSafe(e.Title), CSVSafe(e.Issuer), g.Name, strings.Join(e.Countries, ";"),
 			e.Type, e.Published, e.SourceURL, e.Language, statusOf(e), e.SupersededBy, strings.Join(e.Topics, ";"),
 			strings.Join(e.Stages, ";"), strings.Join(e.Phases, ";"), strings.Join(e.Audiences, ";"),
-			strings.Join(e.Themes, ";"), csvSafe(e.Summary), e.LastVerified, atlasURL(opts, e)})
+			strings.Join(e.Themes, ";"), CSVSafe(e.Summary), e.LastVerified, atlasURL(opts, e)})
 	})
 	cw.Flush()
 	return cw.Error()
 }
 
-// csvSafe stops a spreadsheet from reading a cell as a formula.
-func csvSafe(s string) string {
+// CSVSafe stops a spreadsheet from reading a cell as a formula.
+func CSVSafe(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

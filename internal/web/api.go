@@ -221,10 +221,14 @@ func (s *Server) handleAPICountries(c echo.Context) error {
 }
 
 type apiCompareRow struct {
-	Topic    string                  `json:"topic,omitempty"`
-	Question string                  `json:"question,omitempty"`
-	Label    string                  `json:"label"`
-	Cells    map[string][]relatedRef `json:"cells"`
+	Dimension string                  `json:"dimension,omitempty"`
+	Topic     string                  `json:"topic,omitempty"`
+	Question  string                  `json:"question,omitempty"`
+	Label     string                  `json:"label"`
+	Cells     map[string][]relatedRef `json:"cells"`
+	// Values are a dimension row's answers; its cells are their sources.
+	Values  map[string]apiApproachCell `json:"values,omitempty"`
+	Differs bool                       `json:"differs,omitempty"`
 }
 
 type apiCompare struct {
@@ -250,6 +254,16 @@ func (s *Server) handleAPICompare(c echo.Context) error {
 	for _, j := range js {
 		out.Countries = append(out.Countries, apiCountry{Code: j.Code, Name: j.Name, Terms: nonNil(j.Terms()),
 			Documents: len(j.Guidance), Findings: len(j.Findings), Href: "/countries/" + j.Code})
+	}
+	for _, g := range st.glance(js, first(filters["theme"]), first(filters["stage"])) {
+		row := apiCompareRow{Dimension: g.Dim.ID, Label: g.Dim.Label, Cells: map[string][]relatedRef{},
+			Values: map[string]apiApproachCell{}, Differs: g.Differs}
+		for _, c := range g.Cells {
+			v := apiCell(c)
+			row.Values[c.J.Code] = v
+			row.Cells[c.J.Code] = append([]relatedRef{}, v.Refs...)
+		}
+		out.Rows = append(out.Rows, row)
 	}
 	for _, r := range cmp.Rows {
 		row := apiCompareRow{Topic: r.Topic, Question: r.Question, Label: r.TopicLabel, Cells: map[string][]relatedRef{}}

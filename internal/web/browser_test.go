@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,34 +151,60 @@ func TestBrowserSearchFlow(t *testing.T) {
 	}
 }
 
-// TestBrowserComparePhone holds the compare page readable at phone width: its columns keep a
-// readable width and nothing spills out of a cell; the table scrolls sideways and the row
-// heads stay in view while it does.
+// TestBrowserComparePhone holds the compare page readable at phone width: each row becomes a
+// card as wide as the screen, every cell says which country it is about, and nothing makes
+// the page scroll sideways.
 func TestBrowserComparePhone(t *testing.T) {
-	ts := httptest.NewServer(newTestServer(t, true))
+	ts := httptest.NewServer(realCorpusServer(t))
 	defer ts.Close()
-	ctx := newBrowser(t, false)
-	do(ctx, t,
-		chromedp.EmulateViewport(390, 844),
-		chromedp.Navigate(ts.URL+"/compare?c=nl&c=ca&c=gb"),
-		chromedp.WaitVisible(chromedp.CSS("table.compare")),
-	)
-	narrow := evalString(ctx, t, `JSON.stringify([...document.querySelectorAll("table.compare td")]
-		.filter(td => td.getBoundingClientRect().width < 150 || td.scrollWidth > td.clientWidth + 1)
-		.map(td => Math.round(td.getBoundingClientRect().width) + "px: " + td.textContent.trim().slice(0, 40)))`)
-	if narrow != "[]" {
-		t.Errorf("cells narrower than 150px or spilling over at 390px: %s", narrow)
+	for _, script := range []bool{true, false} {
+		ctx := newBrowser(t, script)
+		do(ctx, t,
+			chromedp.EmulateViewport(390, 844),
+			chromedp.Navigate(ts.URL+"/compare?c=nl&c=ca&c=gb"),
+			chromedp.WaitVisible(chromedp.CSS("table.glance")),
+		)
+		narrow := evalString(ctx, t, `JSON.stringify([...document.querySelectorAll("table.compare td")]
+			.filter(td => td.getBoundingClientRect().width < 300 || td.scrollWidth > td.clientWidth + 1)
+			.map(td => Math.round(td.getBoundingClientRect().width) + "px: " + td.textContent.trim().slice(0, 40)))`)
+		if narrow != "[]" {
+			t.Errorf("script %v: cells narrower than 300px or spilling over at 390px: %s", script, narrow)
+		}
+		if wide := evalString(ctx, t, `String(document.documentElement.scrollWidth > window.innerWidth)`); wide != "false" {
+			t.Errorf("script %v: the compare page scrolls sideways at 390px", script)
+		}
+		label := evalString(ctx, t, `getComputedStyle(document.querySelector("#dim-legal-basis td"), "::before").content`)
+		if label != `"Netherlands"` {
+			t.Errorf("script %v: the first legal-basis card cell is labelled %s, want the country", script, label)
+		}
 	}
-	scrolls := evalString(ctx, t, `(() => { const s = document.querySelector(".table-scroll");
-		return String(s.scrollWidth > s.clientWidth) })()`)
-	if scrolls != "true" {
-		t.Errorf("the comparison does not scroll sideways at 390px")
-	}
-	stays := evalString(ctx, t, `(() => { const s = document.querySelector(".table-scroll");
-		s.scrollLeft = 200;
-		const th = document.querySelector("table.compare tbody th");
-		return String(Math.abs(th.getBoundingClientRect().left - s.getBoundingClientRect().left) < 2) })()`)
-	if stays != "true" {
-		t.Errorf("the row heads scroll out of view with the table")
+}
+
+// TestBrowserCompareDesktop holds the comparison of the Netherlands, Canada and the United
+// Kingdom on the real corpus to a page people can read: the dimensions first, under 5,000 px
+// tall, and the country names in view however far down the reader has scrolled.
+func TestBrowserCompareDesktop(t *testing.T) {
+	ts := httptest.NewServer(realCorpusServer(t))
+	defer ts.Close()
+	for _, script := range []bool{true, false} {
+		ctx := newBrowser(t, script)
+		do(ctx, t,
+			chromedp.Navigate(ts.URL+"/compare?c=nl&c=ca&c=gb"),
+			chromedp.WaitVisible(chromedp.CSS("table.glance")),
+		)
+		if first := evalString(ctx, t, `document.querySelector("main h2").textContent`); first != "At a glance" {
+			t.Errorf("script %v: the first section is %q, want the dimensions", script, first)
+		}
+		height := evalString(ctx, t, `String(document.documentElement.scrollHeight)`)
+		if n, _ := strconv.Atoi(height); n == 0 || n >= 5000 {
+			t.Errorf("script %v: the page is %s px tall, want under 5,000", script, height)
+		}
+		stuck := evalString(ctx, t, `(() => { const row = document.querySelector("#dim-training");
+			window.scrollTo(0, row.getBoundingClientRect().top + window.scrollY - 100);
+			const th = document.querySelector("table.glance thead th:nth-child(2)");
+			return String(Math.round(th.getBoundingClientRect().top)) })()`)
+		if stuck != "0" {
+			t.Errorf("script %v: scrolled to the training row, the country header is at %s px, want 0", script, stuck)
+		}
 	}
 }

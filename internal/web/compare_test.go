@@ -35,7 +35,7 @@ func compareOutline(doc *goquery.Document) string {
 			default:
 				var ids []string
 				td.Find("a[href^='/docs/']").Each(func(_ int, a *goquery.Selection) {
-					if a.ParentFiltered("h4, li").Length() > 0 {
+					if a.ParentFiltered("h4, li, p").Length() > 0 {
 						href, _ := a.Attr("href")
 						ids = append(ids, strings.TrimPrefix(href, "/docs/"))
 					}
@@ -97,9 +97,9 @@ func TestBrowsePages(t *testing.T) {
 		{"/compare?c=nl&c=ca&c=gb&c=us&c=eu", 400, map[string]string{".lede": "compare at most 4"}},
 		{"/compare?c=nl&c=zz", 400, map[string]string{".lede": `unknown country or organisation "zz"`}},
 		{"/compare?c=nl&c=ca&theme=due-diligence", 200, map[string]string{
-			".notice": "Showing only entries about due diligence",
+			".notice": "Showing only the dimensions and entries about due diligence",
 			"#row-institutional-role td:nth-child(2)": "National Knowledge Security Guidelines",
-			"#row-key-elements td:nth-child(2)":       "Nothing recorded",
+			"#workshop-h + p":                         "rows with nothing recorded for any of them are hidden",
 			"select[name=theme] option[selected]":     "Due diligence",
 		}},
 		{"/compare?c=nl&c=ca&stage=applied", 200, map[string]string{"#row-research-stages td:nth-child(3)": "Canada: partner screening"}},
@@ -283,7 +283,7 @@ Point %d.
 	}
 	// The search behind the link finds every entry of the cell.
 	res := mustDoc(t, get(t, s, href))
-	if h := strings.Join(strings.Fields(res.Find("#results-h").Text()), " "); h != fmt.Sprintf("1–20 of %d results", guidance) {
+	if h := strings.Join(strings.Fields(res.Find("#results-h").Text()), " "); h != fmt.Sprintf("1–%d of %d results", min(20, guidance), guidance) {
 		t.Errorf("the search behind the link says %q, want %d results", h, guidance)
 	}
 	cell = doc.Find("#row-research-stages td").First()

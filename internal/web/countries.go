@@ -148,6 +148,23 @@ type compareRow struct {
 	Cells         []compareCell // one per country, in order
 }
 
+// allEmpty reports whether no compared jurisdiction has anything in the row.
+func (r compareRow) allEmpty() bool {
+	for _, c := range r.Cells {
+		if !c.Empty() {
+			return false
+		}
+	}
+	return true
+}
+
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
 type compareCell struct {
 	Guidance []*content.Entry
 	Findings []*content.Entry
@@ -159,9 +176,9 @@ type compareCell struct {
 func (c compareCell) Empty() bool { return len(c.Guidance) == 0 && len(c.Findings) == 0 }
 
 // The most entries a cell of the compare page shows. Cells are read side by side, so a long one
-// is cut and links to the rest; no cell of the corpus today comes near either.
+// is cut and links to the rest; /api/compare lists them all.
 const (
-	compareCellGuidance = 20
+	compareCellGuidance = 3
 	compareCellFindings = 8
 )
 
@@ -248,11 +265,16 @@ func (st *state) compare(js []*content.Jurisdiction, filters map[string][]string
 type comparePage struct {
 	basePage
 	comparison
-	Choices []compareChoice
-	Message string
-	Themes  []sortOption // the focus choices; Selected marks the current one
-	Stages  []sortOption
-	Focus   string // the focus in words, when there is one
+	Glance    []glanceRow
+	Differing int  // glance rows whose known values differ
+	Hidden    int  // rows left out because every cell is empty
+	ShowEmpty bool // empty rows are shown on request
+	EmptyHref string
+	Choices   []compareChoice
+	Message   string
+	Themes    []sortOption // the focus choices; Selected marks the current one
+	Stages    []sortOption
+	Focus     string // the focus in words, when there is one
 }
 
 // compareFilters reads the optional focus of a comparison: one theme and one research stage.
@@ -302,9 +324,9 @@ func (s *Server) handleCompare(c echo.Context) error {
 	for _, t := range content.ThemeVocab.Values() {
 		p.Themes = append(p.Themes, sortOption{Value: t, Label: content.ThemeVocab.Label(t), Selected: len(filters["theme"]) > 0 && filters["theme"][0] == t})
 	}
-	p.Stages = append(p.Stages, sortOption{Value: "", Label: "Both stages", Selected: len(filters["stage"]) == 0})
-	for _, v := range content.StageVocab.Values() {
-		p.Stages = append(p.Stages, sortOption{Value: v, Label: content.StageVocab.Label(v), Selected: len(filters["stage"]) > 0 && filters["stage"][0] == v})
+	p.Stages = append(p.Stages, sortOption{Value: "", Label: "Any stage", Selected: len(filters["stage"]) == 0})
+	for _, v := range content.StageFacetVocab.Values() {
+		p.Stages = append(p.Stages, sortOption{Value: v, Label: content.StageFacetVocab.Label(v), Selected: len(filters["stage"]) > 0 && filters["stage"][0] == v})
 	}
 	var focus []string
 	for _, f := range []string{"theme", "stage"} {
@@ -316,6 +338,31 @@ func (s *Server) handleCompare(c echo.Context) error {
 	if len(js) >= minCompare {
 		p.comparison = st.compare(js, filters)
 		p.comparison.shorten(filters)
+		theme, stage := first(filters["theme"]), first(filters["stage"])
+		p.Glance = st.glance(js, theme, stage)
+		for _, r := range p.Glance {
+			if r.Differs {
+				p.Differing++
+			}
+		}
+		p.ShowEmpty = c.QueryParam("empty") == "1"
+		if !p.ShowEmpty {
+			var kept []compareRow
+			for _, r := range p.Rows {
+				if r.allEmpty() {
+					p.Hidden++
+					continue
+				}
+				kept = append(kept, r)
+			}
+			p.Rows = kept
+		}
+		q := c.QueryParams()
+		q = url.Values{"c": q["c"], "theme": q["theme"], "stage": q["stage"]}
+		if !p.ShowEmpty {
+			q.Set("empty", "1")
+		}
+		p.EmptyHref = "/compare?" + q.Encode()
 	} else {
 		p.Message = fmt.Sprintf("Choose %d to %d countries or organisations to see them side by side.", minCompare, maxCompare)
 	}

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+)
+
+// approachCorpus has two profiles that answer legal-basis differently, each citing a guidance
+// entry of the search fixtures, and leave the other dimensions partly unanswered.
+func approachCorpus(t *testing.T) *Server {
+	t.Helper()
+	fsys := fstest.MapFS{
+		"nl.md": {Data: []byte(`---
+title: Netherlands
+kind: country
+countries: [nl]
+terms: [knowledge security]
+summary: Guidelines and a contact point.
+approach:
+  term: {text: knowledge security, sources: [nl-guidelines], as_of: 2026-11}
+  legal-basis: {value: guidance, text: National guidelines; no law yet., sources: [nl-guidelines], as_of: 2026-11}
+  advice-service: {value: yes, text: A national contact point., sources: [nl-guidelines], as_of: 2026-11}
+  entity-list: {value: unknown, checked: 2026-11-20}
+---
+Body.
+`)},
+		"ca.md": {Data: []byte(`---
+title: Canada
+kind: country
+countries: [ca]
+terms: [research security]
+summary: A policy that binds grant applicants.
+approach:
+  legal-basis: {value: binding-policy, text: Funding conditions bind applicants., sources: [ca-partnerships], as_of: 2026-11}
+  advice-service: {value: yes, text: A research security centre., sources: [ca-partnerships], as_of: 2026-11}
+---
+Body.
+`)},
+	}
+	for _, name := range []string{"nl-guidelines.md", "ca-partnerships.md"} {
+		data, err := os.ReadFile("../search/testdata/corpus/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	corpus, probs, err := content.Load(fsys, ".", content.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if err != nil || content.Errors(probs) > 0 {
+		t.Fatalf("corpus: %v %v", err, probs)
+	}
+	return serveCorpus(t, corpus)
+}
+
+func TestAPIApproaches(t *testing.T) {
+	s := approachCorpus(t)
+	rec := get(t, s, "/api/approaches")
+	var out apiApproaches
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); rec.Code != 200 || err != nil {
+		t.Fatalf("/api/approaches: %d %v %s", rec.Code, err, rec.Body.String())
+	}
+	if len(out.Dimensions) != len(content.Dimensions) || out.Dimensions[2].ID != "legal-basis" || len(out.Dimensions[2].Values) != 4 {
+		t.Errorf("dimensions = %+v", out.Dimensions)
+	}
+	if len(out.Jurisdictions) != 2 || out.Jurisdictions[0].Code != "ca" || out.Jurisdictions[1].Code != "nl" {
+		t.Fatalf("jurisdictions = %+v", out.Jurisdictions)
+	}
+	nl := out.Jurisdictions[1].Cells
+	for dim, want := range map[string]apiApproachCell{
+		"legal-basis": {Value: "guidance", Label: "Guidance only", Sources: []string{"nl-guidelines"}, AsOf: "2026-11"},
+		"entity-list": {Value: "unknown", Label: "Unknown", Checked: "2026-11-20"},
+		"training":    {Value: "unknown", Label: "Not recorded"},
+		"term":        {Text: "knowledge security", Sources: []string{"nl-guidelines"}, AsOf: "2026-11"},
+	} {
+		got := nl[dim]
+		if got.Value != want.Value || got.Label != want.Label || strings.Join(got.Sources, ",") != strings.Join(want.Sources, ",") ||
+			got.AsOf != want.AsOf || got.Checked != want.Checked || (want.Text != "" && got.Text != want.Text) {
+			t.Errorf("nl %s = %+v, want %+v", dim, got, want)
+		}
+	}
+	if len(nl) != len(content.Dimensions) {
+		t.Errorf("nl has %d cells, want one per dimension", len(nl))
+	}
+	if refs := nl["legal-basis"].Refs; len(refs) != 1 || refs[0].Href != "/docs/nl-guidelines" {
+		t.Errorf("nl legal-basis source refs = %+v", refs)
+	}
+
+	rec = get(t, s, "/api/approaches?c=nl")
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || len(out.Jurisdictions) != 1 || out.Jurisdictions[0].Code != "nl" {
+		t.Errorf("?c=nl: %s", rec.Body.String())
+	}
+	rec = get(t, s, "/api/approaches?c=zz")
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), `no profile for \"zz\"`) {
+		t.Errorf("?c=zz: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+func TestApproachesCSV(t *testing.T) {
+	s := approachCorpus(t)
+	rec := get(t, s, "/approaches.csv")
+	if ct := rec.Header().Get("Content-Type"); rec.Code != 200 || ct != "text/csv; charset=utf-8" {
+		t.Fatalf("/approaches.csv: %d %s", rec.Code, ct)
+	}
+	body, ok := bytes.CutPrefix(rec.Body.Bytes(), []byte("\ufeff"))
+	if !ok {
+		t.Error("no byte-order mark: spreadsheets would misread accents")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+2*len(content.Dimensions) || strings.Join(rows[0], ",") != strings.Join(approachesCSVHeader, ",") {
+		t.Fatalf("%d rows, header %v", len(rows), rows[0])
+	}
+	found := false
+	for _, r := range rows[1:] {
+		if r[0] == "nl" && r[2] == "legal-basis" {
+			found = r[4] == "guidance" && r[5] == "Guidance only" && r[7] == "nl-guidelines" && r[8] == "2026-11"
+		}
+	}
+	if !found {
+		t.Errorf("no nl legal-basis row with its value and source:\n%s", body)
+	}
+}
+
+func TestCompareAtAGlance(t *testing.T) {
+	s := approachCorpus(t)
+	doc := mustDoc(t, get(t, s, "/compare?c=nl&c=ca"))
+	row := doc.Find("#dim-legal-basis")
+	if !row.HasClass("differs") {
+		t.Error("legal-basis differs between nl (guidance) and ca (binding policy) but is not marked")
+	}
+	if got := texts(row.Find("td .value")); strings.Join(got, "|") != "◔ Guidance only|◐ Binding policy" {
+		t.Errorf("legal-basis values = %q", got)
+	}
+	if href, _ := row.Find("td").First().Find(".value a").Attr("href"); href != "/docs/nl-guidelines" {
+		t.Errorf("the nl cell links to %q, want its source", href)
+	}
+	if doc.Find("#dim-advice-service").HasClass("differs") {
+		t.Error("advice-service is yes for both, yet marked as differing")
+	}
+	if got := texts(doc.Find("#dim-entity-list td .nothing")); len(got) != 2 || !strings.Contains(got[0], "looked for on 2026-11-20") || !strings.Contains(got[1], "Not recorded") {
+		t.Errorf("entity-list cells = %q", got)
+	}
+	// A theme keeps the dimensions that bear on it, and the two that say whom the row is about.
+	doc = mustDoc(t, get(t, s, "/compare?c=nl&c=ca&theme=contact-points"))
+	var ids []string
+	doc.Find("table.glance tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		id, _ := tr.Attr("id")
+		ids = append(ids, id)
+	})
+	if strings.Join(ids, " ") != "dim-term dim-lead-bodies dim-advice-service" {
+		t.Errorf("rows with the contact-points focus = %v", ids)
+	}
+	// The API has the same rows, with the answers and their sources.
+	rec := get(t, s, "/api/compare?c=nl&c=ca")
+	var api apiCompare
+	if err := json.Unmarshal(rec.Body.Bytes(), &api); err != nil {
+		t.Fatal(err)
+	}
+	var lb *apiCompareRow
+	for i := range api.Rows {
+		if api.Rows[i].Dimension == "legal-basis" {
+			lb = &api.Rows[i]
+		}
+	}
+	if lb == nil || !lb.Differs || lb.Values["ca"].Value != "binding-policy" || len(lb.Cells["nl"]) != 1 || lb.Cells["nl"][0].ID != "nl-guidelines" {
+		t.Errorf("/api/compare legal-basis row = %+v", lb)
+	}
+}
