@@ -65,7 +65,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) error {
 // checkFilters rejects values outside the vocabularies, as the site does.
 func checkFilters(filters url.Values) error {
 	vocab := map[string]*content.Vocabulary{"topic": content.TopicVocab, "theme": content.ThemeVocab,
-		"stage": content.StageVocab, "phase": content.PhaseVocab, "type": content.TypeVocab, "audience": content.AudienceVocab}
+		"stage": content.StageFacetVocab, "phase": content.PhaseVocab, "type": content.TypeVocab, "audience": content.AudienceVocab}
 	for f, vals := range filters {
 		for _, v := range vals {
 			switch {

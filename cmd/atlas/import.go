@@ -68,7 +68,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) error {
 	if len(missing) > 0 {
 		fmt.Fprintf(stderr, "not found in the page: %s\n", strings.Join(missing, ", "))
 	}
-	fmt.Fprintln(stderr, "to fill in: type, topics, stages, phases, audiences; then rewrite the body in your own words")
+	fmt.Fprintln(stderr, "to fill in: type, topics, audiences; stages and phases where it addresses particular ones; then rewrite the body in your own words")
 	if id := page.SuggestedID(); id != "" {
 		fmt.Fprintf(stderr, "save it as %s (a suggested id: shorten it as you like)\n", joinPath(cfg.content, "guidance/"+id+".md"))
 	} else {
@@ -82,7 +82,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// sourcesOf returns the content files whose url is u. It reads the url lines of the files
+// sourcesOf returns the content files whose source_url is u. It reads the source_url lines of the files
 // rather than loading the corpus, so that a draft with empty fields, which Load leaves out,
 // counts too. A missing content folder has none.
 func sourcesOf(dir, u string) []string {
@@ -96,7 +96,7 @@ func sourcesOf(dir, u string) []string {
 			return nil
 		}
 		for _, line := range strings.Split(string(data), "\n") {
-			if v, ok := strings.CutPrefix(line, "url:"); ok && sameSource(strings.Trim(strings.TrimSpace(v), `"'`), u) {
+			if v, ok := strings.CutPrefix(line, "source_url:"); ok && sameSource(strings.Trim(strings.TrimSpace(v), `"'`), u) {
 				out = append(out, p)
 				break
 			}

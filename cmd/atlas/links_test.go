@@ -20,7 +20,7 @@ func writeLinkCorpus(t *testing.T, srv string) string {
 	guidance := func(title, url, body string) []byte {
 		return []byte("---\ntitle: " + title + "\nkind: guidance\ncountries: [nl]\nissuer: Government\n" +
 			"type: guideline\ntopics: [institutional-role]\nstages: [basic]\nphases: [partnership]\n" +
-			"audiences: [institution]\nurl: " + url + "\nlanguage: en\nlast_verified: " + today +
+			"audiences: [institution]\nsource_url: " + url + "\nlanguage: en\nlast_verified: " + today +
 			"\nsummary: A summary.\n---\n" + body + "\n")
 	}
 	files := map[string][]byte{

@@ -34,14 +34,14 @@ func TestNew(t *testing.T) {
 	}{
 		{[]string{"new", "guidance", "nl-knowledge-security", "--content", dir}, 0, "guidance/nl-knowledge-security.md",
 			[]string{"kind: guidance", "countries: [nl]", "last_verified: 2026-11-24", "## What it is"},
-			`9 fields to fill in before atlas check passes:`},
+			`7 fields to fill in before atlas check passes:`},
 		// Flags may come first; the folder of a kind is made when missing.
 		{[]string{"new", "--content", dir, "milestone", "m-2019-jason-report"}, 0, "timeline/m-2019-jason-report.md",
 			[]string{"kind: milestone", "date: 2019"}, `m-2019-jason-report.md:6: field "title" is empty`},
 		{[]string{"new", "topic", "conceptualisation", "--content", dir}, 0, "topics/conceptualisation.md",
 			[]string{"title: Conceptualisation of research security", "(`key-elements`)"}, ""},
 		{[]string{"new", "finding", "f-nl-key-elements", "--content", dir}, 0, "findings/f-nl-key-elements.md",
-			[]string{"question: key-elements", "topics: [conceptualisation]"}, "3 fields to fill in"},
+			[]string{"question: key-elements", "topics: [conceptualisation]"}, "2 fields to fill in"},
 		{[]string{"new", "term", "term-kennisveiligheid", "--content", dir}, 0, "glossary/term-kennisveiligheid.md", []string{"synonyms: []"}, ""},
 		{[]string{"new", "country", "nl", "--content", dir}, 0, "countries/nl.md", []string{"title: Netherlands", "## Contact point"}, ""},
 

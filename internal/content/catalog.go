@@ -173,7 +173,7 @@ func (e *Entry) FacetValues(facet string) []string {
 	case "topic":
 		return e.Topics
 	case "stage":
-		return e.Stages
+		return e.StageFacet()
 	case "phase":
 		return e.Phases
 	case "theme":
@@ -192,6 +192,22 @@ func (e *Entry) FacetValues(facet string) []string {
 		}
 	}
 	return nil
+}
+
+// StageFacet is the entry's values for the stage facet: its stages, "differentiated" when it
+// treats stages differently and "all" when it applies the same to all research.
+func (e *Entry) StageFacet() []string {
+	if e.Kind != Guidance && e.Kind != Finding {
+		return nil
+	}
+	out := e.Stages
+	if e.DifferentiatesStages {
+		out = append(slices.Clip(out), "differentiated")
+	}
+	if len(e.Stages) == 0 {
+		out = append(slices.Clip(out), "all")
+	}
+	return out
 }
 
 // Matches reports whether the entry has, for every facet in filters, at least one of the

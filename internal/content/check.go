@@ -31,6 +31,30 @@ func checkEntry(e *Entry, now time.Time) []Problem {
 	case e.SupersededBy == e.ID && e.ID != "":
 		add(Error, e.Line("superseded_by"), "an entry cannot supersede itself")
 	}
+	if e.Kind == Guidance {
+		switch {
+		case e.SourceURL != "" && e.SourceStatus != "":
+			add(Error, e.Line("source_status"), "source_status is for entries without a source_url: drop one of them")
+		case e.SourceURL == "" && e.SourceStatus == "":
+			add(Warning, 1, "no source_url and no source_status: give the document's address, or say it is unconfirmed or has no public copy (with source_checked)")
+		case e.SourceStatus != "" && e.SourceChecked == "":
+			add(Error, e.Line("source_status"), "source_status needs source_checked: the day the address was looked for")
+		}
+	}
+	if e.Kind == Country {
+		var missing []string
+		for _, d := range Dimensions {
+			if _, ok := e.Approach[d.ID]; !ok {
+				missing = append(missing, d.ID)
+			}
+		}
+		if len(missing) > 0 {
+			add(Warning, e.Line("approach"), "approach has no cell for %s: answer each, or give value: unknown with checked", strings.Join(missing, ", "))
+		}
+	}
+	if e.DifferentiatesStages && len(e.Stages) == 0 {
+		add(Warning, e.Line("differentiates_stages"), "differentiates_stages is true: list in stages the stages it singles out")
+	}
 	if e.LastVerified != "" {
 		if t, err := time.Parse("2006-01-02", e.LastVerified); err == nil && now.Sub(t) > staleAfter {
 			add(Warning, e.Line("last_verified"), "last verified on %s, more than a year ago: check the facts again", e.LastVerified)
@@ -62,14 +86,63 @@ func crossCheck(c *Corpus, paths map[string]string, _ time.Time) []Problem {
 					Message: fmt.Sprintf("superseded_by id %q does not exist", s)})
 			}
 		}
-		if e.URL != "" {
-			key := normaliseURL(e.URL)
+		if e.SourceURL != "" {
+			key := normaliseURL(e.SourceURL)
 			if prev, dup := urls[key]; dup {
-				probs = append(probs, Problem{Path: e.Path, Line: e.Line("url"),
-					Message: fmt.Sprintf("url is also the source of %s (%s): one entry per source", prev.ID, prev.Path)})
+				probs = append(probs, Problem{Path: e.Path, Line: e.Line("source_url"),
+					Message: fmt.Sprintf("source_url is also the source of %s (%s): one entry per source", prev.ID, prev.Path)})
 			} else {
 				urls[key] = e
 			}
+		}
+		probs = append(probs, checkReferences(c, e)...)
+	}
+	return probs
+}
+
+// checkReferences checks that the ids an entry's structured fields cite exist and are of the
+// right kind: approach sources, a framework's source and concepts, a list's areas.
+func checkReferences(c *Corpus, e *Entry) []Problem {
+	var probs []Problem
+	add := func(line int, format string, args ...any) {
+		probs = append(probs, Problem{Path: e.Path, Line: line, Message: fmt.Sprintf(format, args...)})
+	}
+	// want reports an id that does not exist, or names an entry of another kind.
+	want := func(line int, what, id string, kinds ...Kind) {
+		t := c.Get(id)
+		switch {
+		case t == nil:
+			add(line, "%s %q does not exist", what, id)
+		case len(kinds) > 0 && !contains(kinds, t.Kind):
+			add(line, "%s %q is a %s, not a %s", what, id, t.Kind, kinds[0])
+		}
+	}
+	for _, d := range Dimensions {
+		cell, ok := e.Approach[d.ID]
+		if !ok {
+			continue
+		}
+		for i, id := range cell.Sources {
+			want(cell.sourceLines[i], "approach "+d.ID+" source", id)
+		}
+	}
+	if e.Source != "" {
+		want(e.Line("source"), "source", e.Source, Guidance)
+	}
+	for _, q := range e.Questions {
+		if q.Concept != "" {
+			want(q.conceptLine, fmt.Sprintf("question %q: concept", q.ID), q.Concept, Concept)
+		}
+		if q.Source != "" {
+			want(q.sourceLine, fmt.Sprintf("question %q: source", q.ID), q.Source, Guidance)
+		}
+	}
+	if e.Supersedes != "" {
+		want(e.Line("supersedes"), "supersedes", e.Supersedes, TechList)
+	}
+	for _, cat := range e.Categories {
+		for _, m := range cat.Areas {
+			want(m.line, fmt.Sprintf("category %q: area", cat.ID), m.Area, TechArea)
 		}
 	}
 	return probs

@@ -12,30 +12,47 @@ type Entry struct {
 	ID   string // file name without .md; unique across the corpus
 	Path string // path relative to the content root, with forward slashes
 
-	Title        string
-	Kind         Kind
-	Countries    []string
-	Topics       []string
-	Stages       []string
-	Phases       []string
-	Audiences    []string
-	Themes       []string
-	Type         string
-	Issuer       string
-	Published    string
-	URL          string
-	Language     string
-	LastVerified string
-	Summary      string
-	Status       string
-	SupersededBy string
-	Question     string
-	Terms        []string
-	ContactPoint string
-	Synonyms     []string
-	Date         string
-	Related      []string
-	Updated      string // the day the entry was added or last changed in substance
+	Title         string
+	Kind          Kind
+	Countries     []string
+	Topics        []string
+	Stages        []string
+	Phases        []string
+	Audiences     []string
+	Themes        []string
+	Type          string
+	Issuer        string
+	Published     string
+	SourceURL     string // the canonical address of the document
+	SourceStatus  string // with no SourceURL: unconfirmed or no-public-copy
+	SourceChecked string // the day the source address was looked for or opened
+	ArchivedURL   string
+	OriginalTitle string
+	Notes         string // curator caveats: shown apart from the body, never searched as body text
+	Language      string
+	LastVerified  string
+	Summary       string
+	Status        string
+	SupersededBy  string
+	Question      string
+	Terms         []string
+	ContactPoint  string
+	Synonyms      []string
+	Date          string
+	Related       []string
+	Updated       string // the day the entry was added or last changed in substance
+
+	DifferentiatesStages bool   // the document treats research stages differently
+	ReportSection        string // finding: where in the workshop report it is
+	ReportPage           string
+	MemberOf             []string        // country: the bodies whose rules reach it
+	Approach             map[string]Cell // country: its answer on each approach dimension
+	Source               string          // framework, techlist: the guidance entry it comes from
+	Questions            []Question      // framework
+	LegalEffect          string          // techlist
+	ExportControl        bool            // techlist: an export-control list of items
+	Supersedes           string          // techlist: the older edition
+	Categories           []TechCategory  // techlist
 
 	HTML     template.HTML // rendered body; safe because raw HTML is off in the renderer
 	Text     string        // plain text of the body
@@ -66,6 +83,8 @@ func (e *Entry) When() string {
 		return e.Date
 	case Finding:
 		return "2023-12-07"
+	case Framework, TechList:
+		return e.Published
 	}
 	return ""
 }

@@ -42,32 +42,42 @@ type field struct {
 	vocab    *Vocabulary
 	check    func(value string, now time.Time) string // returns a problem, or ""
 	set      func(e *Entry, scalar string, list []string)
+	// decode reads a field that holds a map or a list of maps; it replaces set.
+	decode     func(e *Entry, n *yaml.Node, now time.Time, add adder)
+	mayBeEmpty bool // a required list that may be [] (stages: the same for all research)
 }
 
 var (
 	allKinds      = []Kind(nil)
 	guidanceOnly  = []Kind{Guidance}
 	docLike       = []Kind{Guidance, Finding}
+	sourced       = []Kind{Guidance, Framework, TechList} // entries checked against a source
+	withSummary   = []Kind{Guidance, Country, Term, Topic, Framework, Concept, TechList, TechArea}
 	dateRe        = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
 	dayRe         = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	idRe          = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	fieldsInOrder = []string{"title", "kind", "countries", "issuer", "type", "topics", "question",
-		"themes", "stages", "phases", "audiences", "published", "date", "url", "language",
-		"last_verified", "status", "superseded_by", "terms", "contact_point", "synonyms",
-		"summary", "related", "updated"}
+	fieldsInOrder = []string{"title", "original_title", "kind", "countries", "issuer", "type", "topics", "question",
+		"themes", "stages", "differentiates_stages", "phases", "audiences", "published", "date",
+		"source_url", "source_status", "source_checked", "archived_url", "language",
+		"last_verified", "status", "superseded_by", "terms", "contact_point", "member_of", "synonyms",
+		"report_section", "report_page", "source", "legal_effect", "export_control", "supersedes",
+		"summary", "questions", "categories", "approach", "notes", "related", "updated"}
 )
 
 var fields = map[string]field{
-	"title": {kinds: allKinds, required: Kinds, set: func(e *Entry, s string, _ []string) { e.Title = s }},
-	"kind":  {kinds: allKinds, required: Kinds, vocab: KindVocab},
-	"countries": {list: true, kinds: []Kind{Guidance, Finding, Country, Term, Milestone},
-		required: []Kind{Guidance, Finding, Country}, check: checkCountry,
+	"title":          {kinds: allKinds, required: Kinds, set: func(e *Entry, s string, _ []string) { e.Title = s }},
+	"original_title": {kinds: guidanceOnly, set: func(e *Entry, s string, _ []string) { e.OriginalTitle = s }},
+	"kind":           {kinds: allKinds, required: Kinds, vocab: KindVocab},
+	"countries": {list: true, kinds: []Kind{Guidance, Finding, Country, Term, Milestone, Framework, TechList},
+		required: []Kind{Guidance, Finding, Country, Framework, TechList}, check: checkCountry,
 		set: func(e *Entry, _ string, l []string) { e.Countries = l }},
 	"topics": {list: true, kinds: docLike, required: docLike, vocab: TopicVocab,
 		set: func(e *Entry, _ string, l []string) { e.Topics = l }},
-	"stages": {list: true, kinds: docLike, required: docLike, vocab: StageVocab,
+	"stages": {list: true, kinds: docLike, required: docLike, vocab: StageVocab, mayBeEmpty: true,
 		set: func(e *Entry, _ string, l []string) { e.Stages = l }},
-	"phases": {list: true, kinds: docLike, required: docLike, vocab: PhaseVocab,
+	"differentiates_stages": {kinds: docLike, check: checkBool,
+		set: func(e *Entry, s string, _ []string) { e.DifferentiatesStages = s == "true" }},
+	"phases": {list: true, kinds: docLike, required: docLike, vocab: PhaseVocab, mayBeEmpty: true,
 		set: func(e *Entry, _ string, l []string) { e.Phases = l }},
 	"themes": {list: true, kinds: docLike, vocab: ThemeVocab,
 		set: func(e *Entry, _ string, l []string) { e.Themes = l }},
@@ -75,17 +85,23 @@ var fields = map[string]field{
 		set: func(e *Entry, _ string, l []string) { e.Audiences = l }},
 	"type": {kinds: guidanceOnly, required: guidanceOnly, vocab: TypeVocab,
 		set: func(e *Entry, s string, _ []string) { e.Type = s }},
-	"issuer": {kinds: guidanceOnly, required: guidanceOnly,
+	"issuer": {kinds: sourced, required: sourced,
 		set: func(e *Entry, s string, _ []string) { e.Issuer = s }},
-	"published": {kinds: guidanceOnly, check: checkDate,
+	"published": {kinds: sourced, check: checkDate,
 		set: func(e *Entry, s string, _ []string) { e.Published = s }},
-	"url": {kinds: guidanceOnly, check: checkURL,
-		set: func(e *Entry, s string, _ []string) { e.URL = s }},
+	"source_url": {kinds: guidanceOnly, check: checkURL,
+		set: func(e *Entry, s string, _ []string) { e.SourceURL = s }},
+	"source_status": {kinds: guidanceOnly, vocab: SourceStatusVocab,
+		set: func(e *Entry, s string, _ []string) { e.SourceStatus = s }},
+	"source_checked": {kinds: guidanceOnly, check: checkDay,
+		set: func(e *Entry, s string, _ []string) { e.SourceChecked = s }},
+	"archived_url": {kinds: guidanceOnly, check: checkURL,
+		set: func(e *Entry, s string, _ []string) { e.ArchivedURL = s }},
 	"language": {kinds: guidanceOnly, required: guidanceOnly, check: checkLanguage,
 		set: func(e *Entry, s string, _ []string) { e.Language = s }},
-	"last_verified": {kinds: guidanceOnly, required: guidanceOnly, check: checkDay,
+	"last_verified": {kinds: sourced, required: sourced, check: checkDay,
 		set: func(e *Entry, s string, _ []string) { e.LastVerified = s }},
-	"summary": {kinds: []Kind{Guidance, Country, Term, Topic}, required: []Kind{Guidance, Country, Term},
+	"summary": {kinds: withSummary, required: []Kind{Guidance, Country, Term, Framework, Concept, TechArea},
 		set: func(e *Entry, s string, _ []string) { e.Summary = s }},
 	"status": {kinds: guidanceOnly, vocab: StatusVocab,
 		set: func(e *Entry, s string, _ []string) { e.Status = s }},
@@ -93,18 +109,52 @@ var fields = map[string]field{
 		set: func(e *Entry, s string, _ []string) { e.SupersededBy = s }},
 	"question": {kinds: []Kind{Finding}, required: []Kind{Finding}, vocab: QuestionVocab,
 		set: func(e *Entry, s string, _ []string) { e.Question = s }},
+	"report_section": {kinds: []Kind{Finding}, required: []Kind{Finding},
+		set: func(e *Entry, s string, _ []string) { e.ReportSection = s }},
+	"report_page": {kinds: []Kind{Finding}, check: checkPages,
+		set: func(e *Entry, s string, _ []string) { e.ReportPage = s }},
 	"terms": {list: true, kinds: []Kind{Country}, required: []Kind{Country},
 		set: func(e *Entry, _ string, l []string) { e.Terms = l }},
 	"contact_point": {kinds: []Kind{Country}, check: checkURL,
 		set: func(e *Entry, s string, _ []string) { e.ContactPoint = s }},
+	"member_of": {list: true, kinds: []Kind{Country}, vocab: MemberVocab,
+		set: func(e *Entry, _ string, l []string) { e.MemberOf = l }},
+	"approach": {kinds: []Kind{Country}, decode: decodeApproach},
 	"synonyms": {list: true, kinds: []Kind{Term},
 		set: func(e *Entry, _ string, l []string) { e.Synonyms = l }},
 	"date": {kinds: []Kind{Milestone}, required: []Kind{Milestone}, check: checkDate,
 		set: func(e *Entry, s string, _ []string) { e.Date = s }},
+	"source": {kinds: []Kind{Framework, TechList}, required: []Kind{Framework, TechList}, check: checkID,
+		set: func(e *Entry, s string, _ []string) { e.Source = s }},
+	"questions": {kinds: []Kind{Framework}, required: []Kind{Framework}, decode: decodeQuestions},
+	"legal_effect": {kinds: []Kind{TechList}, required: []Kind{TechList}, vocab: LegalEffectVocab,
+		set: func(e *Entry, s string, _ []string) { e.LegalEffect = s }},
+	"export_control": {kinds: []Kind{TechList}, check: checkBool,
+		set: func(e *Entry, s string, _ []string) { e.ExportControl = s == "true" }},
+	"supersedes": {kinds: []Kind{TechList}, check: checkID,
+		set: func(e *Entry, s string, _ []string) { e.Supersedes = s }},
+	"categories": {kinds: []Kind{TechList}, required: []Kind{TechList}, decode: decodeCategories},
+	"notes":      {kinds: allKinds, set: func(e *Entry, s string, _ []string) { e.Notes = s }},
 	"updated": {kinds: allKinds, check: checkDay,
 		set: func(e *Entry, s string, _ []string) { e.Updated = s }},
 	"related": {list: true, kinds: allKinds, check: checkID,
 		set: func(e *Entry, _ string, l []string) { e.Related = l }},
+}
+
+var pagesRe = regexp.MustCompile(`^\d{1,3}(-\d{1,3})?$`)
+
+func checkPages(v string, _ time.Time) string {
+	if !pagesRe.MatchString(v) {
+		return fmt.Sprintf("report_page %q must be a page number or range, e.g. 14 or 14-15", v)
+	}
+	return ""
+}
+
+func checkBool(v string, _ time.Time) string {
+	if v != "true" && v != "false" {
+		return fmt.Sprintf("%q must be true or false", v)
+	}
+	return ""
 }
 
 func checkCountry(v string, _ time.Time) string {
@@ -195,6 +245,10 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		line := k.Line + offset
+		if k.Value == "url" {
+			add(line, "url is now source_url: rename the field")
+			continue
+		}
 		if _, ok := fields[k.Value]; !ok {
 			add(line, "unknown field %q%s", k.Value, suggestField(k.Value))
 			continue
@@ -232,7 +286,11 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 			add(line, "field %q does not belong in a %s", name, e.Kind)
 			continue
 		}
-		if f.set == nil {
+		if f.decode != nil {
+			f.decode(e, v, now, func(l int, format string, args ...any) { add(l, format, args...) })
+			continue
+		}
+		if f.set == nil && f.check == nil {
 			continue
 		}
 		if f.list {
@@ -261,7 +319,7 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 				}
 				seen[val] = true
 			}
-			if len(items) == 0 && contains(f.required, e.Kind) {
+			if len(items) == 0 && contains(f.required, e.Kind) && !f.mayBeEmpty {
 				add(line, "field %q is empty", name)
 			}
 			f.set(e, "", good)
@@ -279,7 +337,7 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 			add(line, "unknown %s %q: use one of %s", f.vocab.Name, val, f.vocab.List())
 		case f.check != nil && f.check(val, now) != "":
 			add(line, "%s", f.check(val, now))
-		default:
+		case f.set != nil:
 			f.set(e, val, nil)
 		}
 	}

@@ -20,7 +20,7 @@ stages: [basic]
 phases: [partnership]
 audiences: [institution]
 published: 2023-03
-url: https://example.org/good
+source_url: https://example.org/good
 language: en
 last_verified: 2026-11-01
 summary: A good entry.
@@ -57,8 +57,8 @@ func TestLoadBrokenFiles(t *testing.T) {
 		{"unclosed list", "---\ntitle: A\nkind: topic\ntopics: [a, b\nsummary: c\n---\nbody\n", []string{"x.md:4: front matter: did not find expected ',' or ']'"}},
 		{"missing colon", "---\ntitle: A\nkind topic\nsummary: c\n---\nbody\n", []string{"x.md:3: front matter: could not find expected ':'"}},
 		{"unknown key with suggestion", "---\ntitle: A\nkind: topic\ntitel: B\n---\nbody\n", []string{`x.md:4: unknown field "titel" (did you mean "title"?)`}},
-		{"unknown kind", "---\ntitle: A\nkind: blog\n---\nbody\n", []string{`x.md:3: unknown kind "blog": use one of guidance, finding, country, topic, term, milestone`}},
-		{"missing kind", "---\ntitle: A\n---\nbody\n", []string{`x.md:1: missing required field "kind" (one of guidance, finding, country, topic, term, milestone)`}},
+		{"unknown kind", "---\ntitle: A\nkind: blog\n---\nbody\n", []string{`x.md:3: unknown kind "blog": use one of guidance, finding, country, topic, term, milestone, framework, concept, techlist, techarea`}},
+		{"missing kind", "---\ntitle: A\n---\nbody\n", []string{`x.md:1: missing required field "kind" (one of guidance, finding, country, topic, term, milestone, framework, concept, techlist, techarea)`}},
 		{"field of another kind", "---\ntitle: A\nkind: topic\nissuer: X\n---\nbody\n", []string{`x.md:4: field "issuer" does not belong in a topic`}},
 		{"empty body", "---\ntitle: A\nkind: topic\n---\n\n", []string{"x.md:5: the body is empty: write the entry below the front matter"}},
 		{"all problems in one run", strings.NewReplacer(
@@ -66,11 +66,11 @@ func TestLoadBrokenFiles(t *testing.T) {
 			"stages: [basic]", "stages:\n  - basic\n  - early",
 			"published: 2023-03", "published: 2031-01",
 			"language: en", "language: english",
-			"url: https://example.org/good", "url: example.org",
+			"source_url: https://example.org/good", "source_url: example.org",
 		).Replace(goodGuidance), []string{
 			`x.md:4: unknown country "uk": the United Kingdom's code is "gb"`,
 			`x.md:4: unknown country "zz": use an ISO 3166-1 alpha-2 code in lower case, or eu, oecd, g7, int`,
-			`x.md:10: unknown stage "early": use one of basic, applied`,
+			`x.md:10: unknown stage "early": use one of basic, applied, experimental-development`,
 			`x.md:13: date 2031-01 is in the future`,
 			`x.md:14: "example.org" is not an absolute http(s) URL`,
 			`x.md:15: unknown language "english": use an ISO 639-1 code such as en, nl, de, fr`,
@@ -90,7 +90,7 @@ func TestLoadBrokenFiles(t *testing.T) {
 		{"list given as a scalar", strings.Replace(goodGuidance, "topics: [institutional-role]", "topics: institutional-role", 1),
 			[]string{`x.md:7: field "topics" must be a list, e.g. topics: [a, b]`}},
 		{"duplicate key", "---\ntitle: A\nkind: topic\ntitle: B\n---\nbody\n", []string{`x.md:4: field "title" is given twice`}},
-		{"finding question outside its topic", "---\ntitle: A\nkind: finding\ncountries: [nl]\ntopics: [conceptualisation]\nquestion: research-stages\nstages: [basic]\nphases: [conduct]\n---\nbody\n",
+		{"finding question outside its topic", "---\ntitle: A\nkind: finding\ncountries: [nl]\ntopics: [conceptualisation]\nquestion: research-stages\nreport_section: Topic 2\nstages: [basic]\nphases: [conduct]\n---\nbody\n",
 			[]string{`x.md:5: question "research-stages" belongs to topic "funder-measures", which topics must include`}},
 		{"superseded without successor", strings.Replace(goodGuidance, "summary:", "status: superseded\nsummary:", 1),
 			[]string{"x.md:15: status superseded needs superseded_by: the id of the successor"}},
@@ -125,7 +125,7 @@ func TestLoadCrossChecks(t *testing.T) {
 		`Bad Id.md:1: file name: "Bad Id" is not an entry id (lower-case letters, digits and hyphens)`,
 		`a/good.md:15: related id "missing" does not exist`,
 		`b/good.md:1: duplicate id "good": a/good.md has the same file name`,
-		`other.md:12: url is also the source of good (a/good.md): one entry per source`,
+		`other.md:12: source_url is also the source of good (a/good.md): one entry per source`,
 	}
 	var got []string
 	for _, p := range probs {

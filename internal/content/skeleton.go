@@ -28,7 +28,8 @@ import (
 func Folder(k Kind) string {
 	return map[Kind]string{
 		Guidance: "guidance", Finding: "findings", Country: "countries", Topic: "topics",
-		Term: "glossary", Milestone: "timeline",
+		Term: "glossary", Milestone: "timeline", Framework: "frameworks", Concept: "concepts",
+		TechList: "technologies", TechArea: "technologies/areas",
 	}[k]
 }
 
@@ -112,6 +113,16 @@ func BodySections(k Kind) []BodySection {
 			{"Approach", "TODO: guidance, law, screening or self-regulation, and how they fit together."},
 			{"Stage of development", "TODO: how far along the approach is, as the workshop report describes it."},
 			{"At the workshop", "TODO: what the country said at the 2023 workshop, with links to its findings."},
+		}
+	case Framework:
+		return []BodySection{
+			{"What it is", "TODO: the framework, who asks these questions and when."},
+			{"How it is used", "TODO: who answers, at which step, and what follows from the answers."},
+		}
+	case TechList:
+		return []BodySection{
+			{"What it is", "TODO: the list, its issuer and edition, and what it is used for."},
+			{"Legal effect", "TODO: what follows when research falls under a category."},
 		}
 	case Topic:
 		return []BodySection{
@@ -253,6 +264,10 @@ func (t Template) Render() ([]byte, error) {
 	for _, name := range optional {
 		b.WriteString("\n")
 		writeComment(&b, "Optional. "+fieldHelp(name, t.Kind)+note(t.Notes[name]))
+		if name == "approach" {
+			writeApproach(&b, t.Today)
+			continue
+		}
 		writeField(&b, name, values[name], true)
 	}
 	b.WriteString("---\n\n")
@@ -299,6 +314,15 @@ func writeField(b *strings.Builder, name string, vals []string, optional bool) {
 		fmt.Fprintf(b, "# %s:\n", name)
 	default:
 		fmt.Fprintf(b, "%s:\n", name)
+	}
+}
+
+// writeApproach writes every approach dimension as unknown, looked for on the day the file is
+// written, so that each stands out until it is answered.
+func writeApproach(b *strings.Builder, today time.Time) {
+	b.WriteString("approach:\n")
+	for _, d := range Dimensions {
+		fmt.Fprintf(b, "  %s: {value: %s, checked: %s}\n", d.ID, Unknown, endOfDay(today).Format("2006-01-02"))
 	}
 }
 
@@ -357,6 +381,10 @@ func fieldHelp(name string, k Kind) string {
 			Topic:     "The workshop topic's name.",
 			Term:      "The term, as it is written in running text.",
 			Milestone: "What happened, in a few words.",
+			Framework: "The framework's name, as its issuer gives it.",
+			Concept:   "The shared concept, in a few words.",
+			TechList:  "The list's name, as its issuer gives it.",
+			TechArea:  "The technology area's name.",
 		}[k]
 	case "kind":
 		return "The kind of entry; the loader reads this field, not the folder. " + oneOf()
@@ -394,27 +422,29 @@ func fieldHelp(name string, k Kind) string {
 	case "themes":
 		return "The themes it treats. " + oneOf()
 	case "stages":
-		return "The research stages it covers; both where it covers both. " + oneOf()
+		return "Only the research stages it says something specific about; [] when it applies the same to all research. " + oneOf()
 	case "phases":
-		return "The phases of research it covers. " + oneOf()
+		return "Only the phases of research it gives specific advice for; [] when none. " + oneOf()
 	case "audiences":
 		return "Who it is written for. " + oneOf()
 	case "published":
 		return "When it was published: YYYY, YYYY-MM or YYYY-MM-DD. Leave it out when it cannot be confirmed, and say so in the body."
 	case "date":
 		return "When it happened: YYYY, YYYY-MM or YYYY-MM-DD."
-	case "url":
-		return "The canonical https:// address of the source. Leave it out when it cannot be confirmed."
 	case "language":
 		return "The ISO 639-1 code of the original's language: en, nl, de, fr, sv, no, nb, da, fi, ja, es, it, cs, ko, zh, …"
 	case "last_verified":
 		return "The day its facts were last checked, YYYY-MM-DD."
 	case "summary":
 		return map[Kind]string{
-			Guidance: "One or two sentences on what it is and asks, in your own words.",
-			Country:  "One sentence on the jurisdiction's approach.",
-			Term:     "A one-sentence definition.",
-			Topic:    "One sentence on what the topic covers.",
+			Guidance:  "One or two sentences on what it is and asks, in your own words.",
+			Country:   "One sentence on the jurisdiction's approach.",
+			Term:      "A one-sentence definition.",
+			Topic:     "One sentence on what the topic covers.",
+			Framework: "One sentence on what the framework asks and of whom.",
+			Concept:   "One sentence on what the concept covers.",
+			TechList:  "One sentence on what the list is for.",
+			TechArea:  "One sentence on what the area covers.",
 		}[k]
 	case "status":
 		return "One of: " + f.vocab.List() + ". Leave it out while the item is active (the default)."
@@ -430,6 +460,24 @@ func fieldHelp(name string, k Kind) string {
 		return "Ids of other entries, e.g. [nl, conceptualisation]. Link them from the body too, as /docs/{id}."
 	case "updated":
 		return "The day the entry was added or last changed in substance, YYYY-MM-DD."
+	case "original_title":
+		return "The title in the document's own language, when it is not English."
+	case "differentiates_stages":
+		return "true when the document treats research stages differently (exempts fundamental research, covers only applied work, lighter checks for basic research)."
+	case "archived_url":
+		return "A web-archive copy of the source, shown when the source is dead."
+	case "approach":
+		return "One cell per dimension of the national approach: value (or text), a sentence, sources and as_of, or value: unknown with checked. See docs/content.md for the dimensions and their values."
+	case "notes":
+		return "Curator caveats: what could not be confirmed and what was looked for. Shown apart from the body."
+	case "source_url":
+		return "The canonical https:// address of the document, the PDF where there is one. Leave it out when it cannot be confirmed and give source_status instead."
+	case "source_status":
+		return "Only without source_url. One of: " + f.vocab.List() + "."
+	case "source_checked":
+		return "The day the source address was looked for or opened, YYYY-MM-DD."
+	case "report_section":
+		return `Where in the workshop report the statement is, e.g. Topic 2, "Harmful end uses".`
 	}
 	// A field without its own line above: say what the table says of it.
 	if f.vocab != nil {
@@ -480,6 +528,10 @@ func standardBody(k Kind, id string, values map[string][]string) string {
 		b.WriteString("TODO: what the term covers, who uses it and where it comes from, in 50–200 words, with links to the entries that use it.\n")
 	case Milestone:
 		b.WriteString("TODO: one short paragraph on what happened and why it matters, linking to its entry as [the entry](/docs/ID).\n")
+	case Concept:
+		b.WriteString("TODO: what the concept covers and which frameworks ask about it, in 30–150 words.\n")
+	case TechArea:
+		b.WriteString("TODO: what the area covers, in 30–150 words.\n")
 	}
 	return b.String()
 }

@@ -17,10 +17,14 @@ const (
 	Topic     Kind = "topic"
 	Term      Kind = "term"
 	Milestone Kind = "milestone"
+	Framework Kind = "framework" // the questions one national or funder framework asks
+	Concept   Kind = "concept"   // one shared idea many frameworks ask about
+	TechList  Kind = "techlist"  // one edition of a sensitive-technology list
+	TechArea  Kind = "techarea"  // one of the Atlas's neutral technology areas
 )
 
 // Kinds lists every kind in display order.
-var Kinds = []Kind{Guidance, Finding, Country, Topic, Term, Milestone}
+var Kinds = []Kind{Guidance, Finding, Country, Topic, Term, Milestone, Framework, Concept, TechList, TechArea}
 
 // A Vocabulary is a closed list of values with human labels, in display order.
 type Vocabulary struct {
@@ -72,12 +76,20 @@ func (v *Vocabulary) List() string { return strings.Join(v.values, ", ") }
 var (
 	KindVocab = newVocabulary("kind",
 		"guidance", "Guidance", "finding", "Workshop finding", "country", "Country profile",
-		"topic", "Workshop topic", "term", "Glossary term", "milestone", "Milestone")
+		"topic", "Workshop topic", "term", "Glossary term", "milestone", "Milestone",
+		"framework", "Question framework", "concept", "Question concept",
+		"techlist", "Technology list", "techarea", "Technology area")
 	TopicVocab = newVocabulary("topic",
 		"conceptualisation", "Conceptualisation of research security",
 		"funder-measures", "Government and funding-agency measures",
 		"institutional-role", "The role of research institutions")
-	StageVocab = newVocabulary("stage", "basic", "Basic research", "applied", "Applied research")
+	StageVocab = newVocabulary("stage", "basic", "Basic research", "applied", "Applied research",
+		"experimental-development", "Experimental development")
+	// StageFacetVocab is the stage facet of search: the stages, then documents that treat stages
+	// differently and documents that apply the same to all research.
+	StageFacetVocab = newVocabulary("stage", "basic", "Basic research", "applied", "Applied research",
+		"experimental-development", "Experimental development",
+		"differentiated", "Treats stages differently", "all", "Same for all research")
 	PhaseVocab = newVocabulary("phase",
 		"proposal-funding", "Proposal and funding", "partnership", "Partnership",
 		"conduct", "Conduct of research", "dissemination", "Dissemination")
@@ -111,7 +123,16 @@ var (
 		"talent-programmes", "Talent programmes",
 		"training-outreach", "Training and outreach",
 		"transparency-disclosure", "Transparency and disclosure")
-	StatusVocab   = newVocabulary("status", "active", "Active", "superseded", "Superseded", "withdrawn", "Withdrawn")
+	StatusVocab = newVocabulary("status", "active", "Active", "planned", "Planned", "superseded", "Superseded",
+		"rescinded", "Rescinded", "withdrawn", "Withdrawn")
+	SourceStatusVocab = newVocabulary("source status",
+		"unconfirmed", "Source address not confirmed", "no-public-copy", "No public copy")
+	LegalEffectVocab = newVocabulary("legal effect",
+		"binding", "Binding", "funding-condition", "Funding condition", "guidance", "Guidance", "signal", "Signal only")
+	RelationVocab = newVocabulary("relation",
+		"exact", "Exact", "close", "Close", "broad", "Broader", "narrow", "Narrower", "related", "Related")
+	// MemberVocab lists the bodies whose rules or commitments can reach a jurisdiction.
+	MemberVocab   = newVocabulary("body", "eu", "European Union", "oecd", "OECD", "g7", "G7")
 	QuestionVocab = newVocabulary("question",
 		"key-elements", "What are the key elements of research security in your country?",
 		"undesirable-end-uses", "How are potentially undesirable end uses of research identified?",

@@ -84,8 +84,8 @@ func TestCSVParsesBack(t *testing.T) {
 	}
 	for i, e := range entries(groups) {
 		r := rows[i+1]
-		if r[0] != e.ID || r[1] != e.Title || r[7] != e.URL || r[18] != "https://atlas.example/docs/"+e.ID {
-			t.Errorf("row %d = %v, want %s %q %s", i+1, r, e.ID, e.Title, e.URL)
+		if r[0] != e.ID || r[1] != e.Title || r[7] != e.SourceURL || r[18] != "https://atlas.example/docs/"+e.ID {
+			t.Errorf("row %d = %v, want %s %q %s", i+1, r, e.ID, e.Title, e.SourceURL)
 		}
 	}
 }

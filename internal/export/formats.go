@@ -23,8 +23,8 @@ func writeMarkdown(w io.Writer, groups []Group, opts Options) error {
 			fmt.Fprintf(&b, "\n### %s\n\n", mdEscape(t.Label))
 			for _, e := range t.Entries {
 				b.WriteString("- ")
-				if e.URL != "" {
-					fmt.Fprintf(&b, "[%s](<%s>)", mdEscape(e.Title), e.URL)
+				if e.SourceURL != "" {
+					fmt.Fprintf(&b, "[%s](<%s>)", mdEscape(e.Title), e.SourceURL)
 				} else {
 					b.WriteString(mdEscape(e.Title))
 				}
@@ -71,7 +71,7 @@ func writeCSV(w io.Writer, groups []Group, opts Options) error {
 	cw.Write(CSVHeader)
 	each(groups, func(g Group, _ TypeGroup, e *content.Entry) error {
 		return cw.Write([]string{e.ID, csvSafe(e.Title), csvSafe(e.Issuer), g.Name, strings.Join(e.Countries, ";"),
-			e.Type, e.Published, e.URL, e.Language, statusOf(e), e.SupersededBy, strings.Join(e.Topics, ";"),
+			e.Type, e.Published, e.SourceURL, e.Language, statusOf(e), e.SupersededBy, strings.Join(e.Topics, ";"),
 			strings.Join(e.Stages, ";"), strings.Join(e.Phases, ";"), strings.Join(e.Audiences, ";"),
 			strings.Join(e.Themes, ";"), csvSafe(e.Summary), e.LastVerified, atlasURL(opts, e)})
 	})
@@ -132,7 +132,7 @@ func writeJSON(w io.Writer, groups []Group, opts Options) error {
 		for _, t := range g.Types {
 			for _, e := range t.Entries {
 				jg.Entries = append(jg.Entries, jsonEntry{ID: e.ID, Title: e.Title, Issuer: e.Issuer, Jurisdiction: g.Code,
-					Countries: e.Countries, Type: e.Type, Published: e.Published, URL: e.URL, Language: e.Language,
+					Countries: e.Countries, Type: e.Type, Published: e.Published, URL: e.SourceURL, Language: e.Language,
 					Status: statusOf(e), SupersededBy: e.SupersededBy, Topics: nonNil(e.Topics), Stages: nonNil(e.Stages),
 					Phases: nonNil(e.Phases), Audiences: nonNil(e.Audiences), Themes: nonNil(e.Themes), Summary: e.Summary,
 					LastVerified: e.LastVerified, AtlasURL: atlasURL(opts, e)})
@@ -190,7 +190,7 @@ func writeBibTeX(w io.Writer, groups []Group, opts Options) error {
 				fmt.Fprintf(&b, "  month = %s,\n", months[m-1])
 			}
 		}
-		field("url", e.URL)
+		field("url", e.SourceURL)
 		field("language", content.LanguageName(e.Language))
 		field("abstract", bibtexEscape(e.Summary))
 		field("keywords", bibtexEscape(strings.Join(append(append([]string{}, e.Topics...), e.Themes...), ", ")))
@@ -241,7 +241,7 @@ func writeRIS(w io.Writer, groups []Group, opts Options) error {
 			}
 			tag("DA", strings.Join(parts, "/")+"/")
 		}
-		tag("UR", e.URL)
+		tag("UR", e.SourceURL)
 		tag("AB", e.Summary)
 		tag("LA", content.LanguageName(e.Language))
 		for _, k := range append(append([]string{}, e.Topics...), e.Themes...) {

@@ -89,7 +89,7 @@ func Draft(r io.Reader, today time.Time) (*Page, error) {
 
 	p := &Page{Sources: map[string]string{}, Today: today}
 	pg := newPageData(doc, text)
-	p.URL, p.Sources["url"] = pg.url(today)
+	p.URL, p.Sources["source_url"] = pg.url(today)
 	host := ""
 	if u, err := url.Parse(p.URL); err == nil && p.URL != "" {
 		host = strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
@@ -458,7 +458,7 @@ func (pg *pageData) url(today time.Time) (string, string) {
 			u = base.ResolveReference(u)
 		}
 		u.Fragment, u.RawFragment = "", ""
-		if s := u.String(); content.CheckValue("url", s, endOfDay(today)) == "" {
+		if s := u.String(); content.CheckValue("source_url", s, endOfDay(today)) == "" {
 			return s, c[1]
 		}
 	}

@@ -29,7 +29,7 @@ func (p *Page) Markdown() ([]byte, error) {
 		{"countries", p.Countries},
 		{"issuer", one(p.Issuer)},
 		{"published", one(p.Published)},
-		{"url", one(p.URL)},
+		{"source_url", one(p.URL)},
 		{"language", one(p.Language)},
 		{"summary", one(p.Summary)},
 	} {
@@ -55,7 +55,7 @@ func (p *Page) Markdown() ([]byte, error) {
 		t.Notes["published"] = "Not found in the page: leave it out unless you can confirm it."
 	}
 	if p.URL == "" {
-		t.Notes["url"] = "Not found in the page: leave it out unless you can confirm it."
+		t.Notes["source_url"] = "Not found in the page: leave it out unless you can confirm it."
 	}
 	t.Body = p.body()
 	return t.Render()

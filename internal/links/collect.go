@@ -11,7 +11,7 @@ import (
 
 // Fields a link can come from, as in Use.Field.
 const (
-	FieldURL          = "url"           // a guidance entry's canonical source
+	FieldURL          = "source_url"    // a guidance entry's canonical source
 	FieldContactPoint = "contact_point" // a country's contact point
 	FieldBody         = "body"          // a link inside an entry's body
 )
@@ -53,8 +53,8 @@ func Collect(c *content.Corpus) []Link {
 		}
 	}
 	for _, e := range c.Entries {
-		if e.URL != "" {
-			add(e.URL, e, FieldURL)
+		if e.SourceURL != "" {
+			add(e.SourceURL, e, FieldURL)
 		}
 		if e.ContactPoint != "" {
 			add(e.ContactPoint, e, FieldContactPoint)

@@ -25,11 +25,11 @@ summary: A summary.
 func TestCollect(t *testing.T) {
 	fsys := fstest.MapFS{
 		"guidance/nl-guidelines.md": {Data: []byte("---\ntitle: Guidelines\n" + guidanceFront +
-			"url: https://example.org/guidelines\n---\n" +
+			"source_url: https://example.org/guidelines\n---\n" +
 			"See [the annex](https://example.org/annex#part-2), [again](https://example.org/guidelines#top),\n" +
 			"[a search](/search?q=x) and [mail](mailto:a@example.org).\n")},
 		"guidance/nl-portal.md": {Data: []byte("---\ntitle: Portal\n" + guidanceFront +
-			"url: https://portal.example.org/\n---\nUses [the annex](https://example.org/annex).\n")},
+			"source_url: https://portal.example.org/\n---\nUses [the annex](https://example.org/annex).\n")},
 		"countries/nl.md": {Data: []byte("---\ntitle: Netherlands\nkind: country\ncountries: [nl]\n" +
 			"terms: [knowledge security]\nsummary: S.\ncontact_point: https://portal.example.org/\n---\nBody.\n")},
 	}

@@ -25,7 +25,7 @@ func guidance(title, country, summary, body string, extra ...[2]string) *fstest.
 	fields := [][2]string{{"title", `"` + title + `"`}, {"kind", "guidance"}, {"countries", "[" + country + "]"},
 		{"issuer", "An office"}, {"type", "guideline"}, {"topics", "[institutional-role]"}, {"stages", "[basic]"},
 		{"phases", "[partnership]"}, {"audiences", "[institution]"}, {"published", "2022-01"}, {"language", "en"},
-		{"last_verified", "2026-11-01"}, {"summary", summary}}
+		{"last_verified", "2026-11-01"}, {"source_status", "unconfirmed"}, {"source_checked", "2026-11-01"}, {"summary", summary}}
 	return entry(append(fields, extra...), body)
 }
 
@@ -89,7 +89,7 @@ func TestJurisdictions(t *testing.T) {
 func TestGuidingQuestionsAcronymsMilestones(t *testing.T) {
 	finding := func(country, title, question, topic, body string) *fstest.MapFile {
 		return entry([][2]string{{"title", title}, {"kind", "finding"}, {"countries", "[" + country + "]"},
-			{"topics", "[" + topic + "]"}, {"question", question}, {"stages", "[basic]"}, {"phases", "[conduct]"}}, body)
+			{"topics", "[" + topic + "]"}, {"question", question}, {"report_section", "Topic 2"}, {"stages", "[basic]"}, {"phases", "[conduct]"}}, body)
 	}
 	ix := mustMemory(t, fstest.MapFS{
 		// The same words, said on two guiding questions.

@@ -20,7 +20,7 @@ import (
 
 // schemaVersion changes whenever the documents built from entries change shape or meaning, so
 // that indexes built by an older program are rebuilt.
-const schemaVersion = "4"
+const schemaVersion = "5"
 
 // Facets are the facet fields of the contract, in display order. Each is a keyword field in the
 // index under the same name.
@@ -68,7 +68,7 @@ func newDocument(e *content.Entry) document {
 		Country:   e.Countries,
 		Topic:     e.Topics,
 		Theme:     e.Themes,
-		Stage:     e.Stages,
+		Stage:     e.StageFacet(),
 		Phase:     e.Phases,
 		Audience:  e.Audiences,
 		Date:      e.When(),

@@ -629,7 +629,7 @@ func TestRankingRules(t *testing.T) {
 			"type: guideline\ntopics: [institutional-role]\nstages: [basic]\nphases: [partnership]\naudiences: [institution]\n" +
 			"published: 2019-01\nlanguage: en\nlast_verified: 2026-11-01\nsummary: A document.\n---\n\nQuagga partnership checks for universities.\n")},
 		"f-zebra.md": {Data: []byte("---\ntitle: Quagga partnership checks\nkind: finding\ncountries: [nl]\ntopics: [institutional-role]\n" +
-			"question: sound-decisions\nstages: [basic]\nphases: [partnership]\n---\n\nQuagga partnership checks for universities.\n")},
+			"question: sound-decisions\nreport_section: Topic 3\nstages: [basic]\nphases: [partnership]\n---\n\nQuagga partnership checks for universities.\n")},
 		"old.md": {Data: []byte("---\ntitle: Okapi rules\nkind: guidance\ncountries: [nl]\nissuer: Okapi Office\n" +
 			"type: guideline\ntopics: [institutional-role]\nstages: [basic]\nphases: [partnership]\naudiences: [institution]\n" +
 			"published: 2018-01\nlanguage: en\nlast_verified: 2026-11-01\nstatus: superseded\nsuperseded_by: new\nsummary: Okapi rules.\n---\n\nOkapi rules.\n")},

@@ -19,23 +19,28 @@ import (
 )
 
 type apiHit struct {
-	ID        string   `json:"id"`
-	Kind      string   `json:"kind"`
-	Title     string   `json:"title"`
-	Href      string   `json:"href"`
-	Anchor    string   `json:"anchor,omitempty"`
-	SourceURL string   `json:"source_url,omitempty"`
-	Countries []string `json:"countries"`
-	Topics    []string `json:"topics"`
-	Themes    []string `json:"themes"`
-	Stages    []string `json:"stages"`
-	Phases    []string `json:"phases"`
-	Type      string   `json:"type,omitempty"`
-	Audiences []string `json:"audiences"`
-	Issuer    string   `json:"issuer,omitempty"`
-	Year      int      `json:"year,omitempty"`
-	Snippet   string   `json:"snippet"`
-	Score     float64  `json:"score"`
+	ID           string   `json:"id"`
+	Kind         string   `json:"kind"`
+	Title        string   `json:"title"`
+	Href         string   `json:"href"`
+	Anchor       string   `json:"anchor,omitempty"`
+	SourceURL    string   `json:"source_url,omitempty"`
+	SourceStatus string   `json:"source_status,omitempty"`
+	Summary      string   `json:"summary,omitempty"`
+	Status       string   `json:"status,omitempty"`
+	Published    string   `json:"published,omitempty"`
+	LastVerified string   `json:"last_verified,omitempty"`
+	Countries    []string `json:"countries"`
+	Topics       []string `json:"topics"`
+	Themes       []string `json:"themes"`
+	Stages       []string `json:"stages"`
+	Phases       []string `json:"phases"`
+	Type         string   `json:"type,omitempty"`
+	Audiences    []string `json:"audiences"`
+	Issuer       string   `json:"issuer,omitempty"`
+	Year         int      `json:"year,omitempty"`
+	Snippet      string   `json:"snippet"`
+	Score        float64  `json:"score"`
 }
 
 type apiSearch struct {
@@ -46,6 +51,17 @@ type apiSearch struct {
 	Size       int                     `json:"size"`
 	Hits       []apiHit                `json:"hits"`
 	Facets     map[string][]facetValue `json:"facets"`
+}
+
+// statusOf is a guidance entry's status, active when none is given; "" for other kinds.
+func statusOf(e *content.Entry) string {
+	switch {
+	case e.Kind != content.Guidance:
+		return ""
+	case e.Status == "":
+		return "active"
+	}
+	return e.Status
 }
 
 func nonNil(s []string) []string {
@@ -81,7 +97,8 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 	for _, h := range st.hitViews(res) {
 		e := h.Entry
 		out.Hits = append(out.Hits, apiHit{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: h.Href, Anchor: h.Anchor,
-			SourceURL: e.URL, Countries: nonNil(e.Countries), Topics: nonNil(e.Topics), Themes: nonNil(e.Themes),
+			SourceURL: e.SourceURL, SourceStatus: e.SourceStatus, Summary: e.Summary, Status: statusOf(e),
+			Published: e.Published, LastVerified: e.LastVerified, Countries: nonNil(e.Countries), Topics: nonNil(e.Topics), Themes: nonNil(e.Themes),
 			Stages: nonNil(e.Stages), Phases: nonNil(e.Phases), Type: e.Type, Audiences: nonNil(e.Audiences),
 			Issuer: e.Issuer, Year: e.Year(), Snippet: string(h.Snippet), Score: h.Score})
 	}
@@ -120,34 +137,44 @@ type apiSection struct {
 }
 
 type apiDoc struct {
-	ID           string       `json:"id"`
-	Kind         string       `json:"kind"`
-	Title        string       `json:"title"`
-	Href         string       `json:"href"`
-	Countries    []string     `json:"countries"`
-	Topics       []string     `json:"topics,omitempty"`
-	Stages       []string     `json:"stages,omitempty"`
-	Phases       []string     `json:"phases,omitempty"`
-	Audiences    []string     `json:"audiences,omitempty"`
-	Themes       []string     `json:"themes,omitempty"`
-	Type         string       `json:"type,omitempty"`
-	Issuer       string       `json:"issuer,omitempty"`
-	Published    string       `json:"published,omitempty"`
-	URL          string       `json:"url,omitempty"`
-	Language     string       `json:"language,omitempty"`
-	LastVerified string       `json:"last_verified,omitempty"`
-	Summary      string       `json:"summary,omitempty"`
-	Status       string       `json:"status,omitempty"`
-	SupersededBy string       `json:"superseded_by,omitempty"`
-	Question     string       `json:"question,omitempty"`
-	Terms        []string     `json:"terms,omitempty"`
-	ContactPoint string       `json:"contact_point,omitempty"`
-	Synonyms     []string     `json:"synonyms,omitempty"`
-	Date         string       `json:"date,omitempty"`
-	Updated      string       `json:"updated,omitempty"`
-	HTML         string       `json:"html"`
-	Sections     []apiSection `json:"sections"`
-	Related      []relatedRef `json:"related"`
+	ID                   string       `json:"id"`
+	Kind                 string       `json:"kind"`
+	Title                string       `json:"title"`
+	Href                 string       `json:"href"`
+	Countries            []string     `json:"countries"`
+	Topics               []string     `json:"topics,omitempty"`
+	Stages               []string     `json:"stages,omitempty"`
+	Phases               []string     `json:"phases,omitempty"`
+	Audiences            []string     `json:"audiences,omitempty"`
+	Themes               []string     `json:"themes,omitempty"`
+	Type                 string       `json:"type,omitempty"`
+	Issuer               string       `json:"issuer,omitempty"`
+	Published            string       `json:"published,omitempty"`
+	SourceURL            string       `json:"source_url,omitempty"`
+	URL                  string       `json:"url,omitempty"` // an alias of source_url, kept for older clients
+	SourceStatus         string       `json:"source_status,omitempty"`
+	SourceChecked        string       `json:"source_checked,omitempty"`
+	ArchivedURL          string       `json:"archived_url,omitempty"`
+	OriginalTitle        string       `json:"original_title,omitempty"`
+	DifferentiatesStages bool         `json:"differentiates_stages,omitempty"`
+	Notes                string       `json:"notes,omitempty"`
+	ReportSection        string       `json:"report_section,omitempty"`
+	ReportPage           string       `json:"report_page,omitempty"`
+	MemberOf             []string     `json:"member_of,omitempty"`
+	Language             string       `json:"language,omitempty"`
+	LastVerified         string       `json:"last_verified,omitempty"`
+	Summary              string       `json:"summary,omitempty"`
+	Status               string       `json:"status,omitempty"`
+	SupersededBy         string       `json:"superseded_by,omitempty"`
+	Question             string       `json:"question,omitempty"`
+	Terms                []string     `json:"terms,omitempty"`
+	ContactPoint         string       `json:"contact_point,omitempty"`
+	Synonyms             []string     `json:"synonyms,omitempty"`
+	Date                 string       `json:"date,omitempty"`
+	Updated              string       `json:"updated,omitempty"`
+	HTML                 string       `json:"html"`
+	Sections             []apiSection `json:"sections"`
+	Related              []relatedRef `json:"related"`
 }
 
 func (s *Server) handleAPIDoc(c echo.Context) error {
@@ -157,9 +184,12 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 		return err
 	}
 	d := apiDoc{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: "/docs/" + e.ID,
-		Countries: nonNil(e.Countries), Topics: e.Topics, Stages: e.Stages, Phases: e.Phases,
+		Countries: nonNil(e.Countries), Topics: e.Topics, Stages: nonNil(e.Stages), Phases: e.Phases,
 		Audiences: e.Audiences, Themes: e.Themes, Type: e.Type, Issuer: e.Issuer, Published: e.Published,
-		URL: e.URL, Language: e.Language, LastVerified: e.LastVerified, Summary: e.Summary,
+		SourceURL: e.SourceURL, URL: e.SourceURL, SourceStatus: e.SourceStatus, SourceChecked: e.SourceChecked,
+		ArchivedURL: e.ArchivedURL, OriginalTitle: e.OriginalTitle, DifferentiatesStages: e.DifferentiatesStages,
+		Notes: e.Notes, ReportSection: e.ReportSection, ReportPage: e.ReportPage, MemberOf: e.MemberOf,
+		Language: e.Language, LastVerified: e.LastVerified, Summary: e.Summary,
 		Status: e.Status, SupersededBy: e.SupersededBy, Question: e.Question, Terms: e.Terms,
 		ContactPoint: e.ContactPoint, Synonyms: e.Synonyms, Date: e.Date, Updated: e.Updated, HTML: string(e.HTML),
 		Sections: []apiSection{}, Related: st.related(e)}

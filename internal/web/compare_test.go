@@ -225,7 +225,7 @@ func TestCompareLongCells(t *testing.T) {
 	fsys := fstest.MapFS{
 		"nl.md": &fstest.MapFile{Data: nl},
 		// Canada has no profile in the fixture; a finding makes it comparable.
-		"f-ca-one.md": &fstest.MapFile{Data: []byte("---\ntitle: \"Canada: a finding\"\nkind: finding\ncountries: [ca]\ntopics: [conceptualisation]\nquestion: key-elements\nstages: [basic]\nphases: [conduct]\n---\n\nCanada spoke.\n")},
+		"f-ca-one.md": &fstest.MapFile{Data: []byte("---\ntitle: \"Canada: a finding\"\nkind: finding\ncountries: [ca]\ntopics: [conceptualisation]\nquestion: key-elements\nreport_section: Topic 1\nstages: [basic]\nphases: [conduct]\n---\n\nCanada spoke.\n")},
 	}
 	const guidance, findings = compareCellGuidance + 5, compareCellFindings + 3
 	for i := range guidance {
@@ -240,7 +240,7 @@ stages: [basic]
 phases: [proposal-funding]
 audiences: [funder]
 published: 2024-%02d
-url: https://example.org/g%d
+source_url: https://example.org/g%d
 language: en
 last_verified: 2026-11-01
 summary: A rule for funding.
@@ -257,6 +257,7 @@ kind: finding
 countries: [nl]
 topics: [funder-measures]
 question: research-stages
+report_section: Topic 2
 stages: [basic]
 phases: [proposal-funding]
 ---

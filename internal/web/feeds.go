@@ -116,8 +116,8 @@ func (s *Server) handleFeed(c echo.Context) error {
 		ae := atomEntry{Title: e.Title, ID: base + "/docs/" + url.PathEscape(e.ID), Updated: atomTime(e.Changed()),
 			Links:   []atomLink{{Href: base + "/docs/" + url.PathEscape(e.ID), Rel: "alternate", Type: "text/html"}},
 			Summary: e.Summary, Category: []atomCat{{Term: string(e.Kind), Label: content.KindVocab.Label(string(e.Kind))}}}
-		if e.URL != "" {
-			ae.Links = append(ae.Links, atomLink{Href: e.URL, Rel: "related"})
+		if e.SourceURL != "" {
+			ae.Links = append(ae.Links, atomLink{Href: e.SourceURL, Rel: "related"})
 		}
 		if ae.Summary == "" {
 			ae.Summary = content.Shorten(e.Text, 300)

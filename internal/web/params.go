@@ -33,7 +33,7 @@ var facetCheck = map[string]func(string) string{
 	},
 	"topic":    vocabCheck(content.TopicVocab),
 	"theme":    vocabCheck(content.ThemeVocab),
-	"stage":    vocabCheck(content.StageVocab),
+	"stage":    vocabCheck(content.StageFacetVocab),
 	"phase":    vocabCheck(content.PhaseVocab),
 	"type":     vocabCheck(content.TypeVocab),
 	"audience": vocabCheck(content.AudienceVocab),

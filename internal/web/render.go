@@ -82,7 +82,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"typeLabel":     content.TypeVocab.Label,
 		"topicLabel":    content.TopicVocab.Label,
 		"themeLabel":    content.ThemeVocab.Label,
-		"stageLabel":    content.StageVocab.Label,
+		"stageLabel":    content.StageFacetVocab.Label,
 		"phaseLabel":    content.PhaseVocab.Label,
 		"audLabel":      content.AudienceVocab.Label,
 		"statusLabel":   content.StatusVocab.Label,

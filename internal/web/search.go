@@ -52,7 +52,7 @@ var facetLabels = map[string]string{
 
 // facetVocab gives the facets whose values keep a fixed order and their labels.
 var facetVocab = map[string]*content.Vocabulary{
-	"topic": content.TopicVocab, "theme": content.ThemeVocab, "stage": content.StageVocab,
+	"topic": content.TopicVocab, "theme": content.ThemeVocab, "stage": content.StageFacetVocab,
 	"phase": content.PhaseVocab, "type": content.TypeVocab, "audience": content.AudienceVocab,
 	"kind": content.KindVocab,
 }
