@@ -196,3 +196,20 @@ func TestCountriesApproachMatrix(t *testing.T) {
 		t.Errorf("%d header cells, want the jurisdiction and the 15 controlled dimensions", got)
 	}
 }
+
+// The about page gives the corpus's own figures and the licences.
+func TestAboutPage(t *testing.T) {
+	s := approachCorpus(t)
+	rec := get(t, s, "/about")
+	doc := mustDoc(t, rec)
+	body := strings.Join(strings.Fields(doc.Find("main").Text()), " ")
+	for _, want := range []string{"2 guidance documents from 2 jurisdictions", "2 × Country profile",
+		"Of the 2 guidance entries, 2 link to their source", "CC BY 4.0", "MIT licence"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/about lacks %q:\n%s", want, body)
+		}
+	}
+	if href, _ := doc.Find("#correct + p a").Attr("href"); href != repository+"/issues" {
+		t.Errorf("the correction link goes to %q", href)
+	}
+}
