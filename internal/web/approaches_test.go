@@ -177,3 +177,22 @@ func TestCompareAtAGlance(t *testing.T) {
 		t.Errorf("/api/compare legal-basis row = %+v", lb)
 	}
 }
+
+// The countries page shows every profiled jurisdiction's answers, each linked to its source.
+func TestCountriesApproachMatrix(t *testing.T) {
+	s := approachCorpus(t)
+	doc := mustDoc(t, get(t, s, "/countries"))
+	rows := doc.Find("table.approach-matrix tbody tr")
+	if rows.Length() != 2 {
+		t.Fatalf("approach matrix has %d rows, want the 2 profiles", rows.Length())
+	}
+	// Canada first by name; its legal-basis answer is the first column.
+	cell := rows.First().Find("td").First()
+	href, _ := cell.Find("a").Attr("href")
+	if got := strings.Join(strings.Fields(cell.Text()), " "); got != "◐ Binding policy" || href != "/docs/ca-partnerships" {
+		t.Errorf("ca legal-basis cell = %q linking to %q", got, href)
+	}
+	if got := doc.Find("table.approach-matrix thead th").Length(); got != 1+15 {
+		t.Errorf("%d header cells, want the jurisdiction and the 15 controlled dimensions", got)
+	}
+}
