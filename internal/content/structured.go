@@ -318,6 +318,20 @@ func dimensionList() string {
 	return strings.Join(ids, ", ")
 }
 
+// checkItemID checks the id of one item of a list of maps (a question, a category): present,
+// well formed and not used twice in the file.
+func checkItemID(item, file, id string, line int, node *yaml.Node, seen map[string]bool, add adder) {
+	switch {
+	case id == "":
+		add(line, "a %s needs an id (lower-case letters, digits and hyphens)", item)
+	case checkID(id, time.Time{}) != "":
+		add(node.Line+1, "%s id: %s", item, checkID(id, time.Time{}))
+	case seen[id]:
+		add(node.Line+1, "%s id %q is used twice in this %s", item, id, file)
+	}
+	seen[id] = true
+}
+
 // decodeQuestions reads a framework's questions.
 func decodeQuestions(e *Entry, n *yaml.Node, now time.Time, add adder) {
 	if n.Kind != yaml.SequenceNode {
@@ -338,15 +352,7 @@ func decodeQuestions(e *Entry, n *yaml.Node, now time.Time, add adder) {
 		q.Concept = scalar(m["concept"], "question concept", add)
 		q.Source = scalar(m["source"], "question source", add)
 		what := fmt.Sprintf("question %q", q.ID)
-		switch {
-		case q.ID == "":
-			add(q.line, "a question needs an id (lower-case letters, digits and hyphens)")
-		case checkID(q.ID, now) != "":
-			add(m["id"].Line+1, "question id: %s", checkID(q.ID, now))
-		case seen[q.ID]:
-			add(m["id"].Line+1, "question id %q is used twice in this framework", q.ID)
-		}
-		seen[q.ID] = true
+		checkItemID("question", "framework", q.ID, q.line, m["id"], seen, add)
 		if q.Text == "" {
 			add(q.line, "%s needs text: the question in your own words", what)
 		}
@@ -388,15 +394,7 @@ func decodeCategories(e *Entry, n *yaml.Node, now time.Time, add adder) {
 		c := TechCategory{line: it.Line + 1}
 		c.ID = scalar(m["id"], "category id", add)
 		c.Label = scalar(m["label"], "category label", add)
-		switch {
-		case c.ID == "":
-			add(c.line, "a category needs an id (lower-case letters, digits and hyphens)")
-		case checkID(c.ID, now) != "":
-			add(m["id"].Line+1, "category id: %s", checkID(c.ID, now))
-		case seen[c.ID]:
-			add(m["id"].Line+1, "category id %q is used twice in this list", c.ID)
-		}
-		seen[c.ID] = true
+		checkItemID("category", "list", c.ID, c.line, m["id"], seen, add)
 		if c.Label == "" {
 			add(c.line, "category %q needs a label: its name as the source gives it", c.ID)
 		}
