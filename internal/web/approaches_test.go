@@ -177,3 +177,39 @@ func TestCompareAtAGlance(t *testing.T) {
 		t.Errorf("/api/compare legal-basis row = %+v", lb)
 	}
 }
+
+// The countries page shows every profiled jurisdiction's answers, each linked to its source.
+func TestCountriesApproachMatrix(t *testing.T) {
+	s := approachCorpus(t)
+	doc := mustDoc(t, get(t, s, "/countries"))
+	rows := doc.Find("table.approach-matrix tbody tr")
+	if rows.Length() != 2 {
+		t.Fatalf("approach matrix has %d rows, want the 2 profiles", rows.Length())
+	}
+	// Canada first by name; its legal-basis answer is the first column.
+	cell := rows.First().Find("td").First()
+	href, _ := cell.Find("a").Attr("href")
+	if got := strings.Join(strings.Fields(cell.Text()), " "); got != "◐ Binding policy" || href != "/docs/ca-partnerships" {
+		t.Errorf("ca legal-basis cell = %q linking to %q", got, href)
+	}
+	if got := doc.Find("table.approach-matrix thead th").Length(); got != 1+15 {
+		t.Errorf("%d header cells, want the jurisdiction and the 15 controlled dimensions", got)
+	}
+}
+
+// The about page gives the corpus's own figures and the licences.
+func TestAboutPage(t *testing.T) {
+	s := approachCorpus(t)
+	rec := get(t, s, "/about")
+	doc := mustDoc(t, rec)
+	body := strings.Join(strings.Fields(doc.Find("main").Text()), " ")
+	for _, want := range []string{"2 guidance documents from 2 jurisdictions", "2 × Country profile",
+		"Of the 2 guidance entries, 2 link to their source", "CC BY 4.0", "MIT licence"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/about lacks %q:\n%s", want, body)
+		}
+	}
+	if href, _ := doc.Find("#correct + p a").Attr("href"); href != repository+"/issues" {
+		t.Errorf("the correction link goes to %q", href)
+	}
+}

@@ -76,8 +76,11 @@ func TestBrowsePages(t *testing.T) {
 		checks map[string]string
 	}{
 		{"/countries", 200, map[string]string{
-			"table.matrix thead":                                   "Conceptualisation",
-			"table.matrix tbody tr:first-child th":                 "Canada",
+			"table.coverage-matrix thead":                          "Conceptualisation",
+			"table.coverage-matrix tbody tr:first-child th":        "Canada",
+			"table.approach-matrix thead":                          "Legal basis",
+			"table.approach-matrix tbody tr:first-child th":        "Netherlands",
+			"table.approach-matrix tbody td:nth-child(2)":          "Not recorded",
 			"a[href='/search?country=nl&topic=conceptualisation']": "1",
 			"a[href='/search?country=nl&stage=applied']":           "2",
 			"a[href='/search?country=nl&kind=guidance']":           "1",

@@ -30,6 +30,15 @@ type countriesPage struct {
 	basePage
 	Columns []string
 	Rows    []countryRow
+	// The approach matrix: the controlled dimensions, and a row per profiled jurisdiction.
+	Dimensions []*content.Dimension
+	Approaches []approachRow
+}
+
+type approachRow struct {
+	J     *content.Jurisdiction
+	Cells []approachCell
+	Known int
 }
 
 // heat buckets a count for the coverage matrix's shading.
@@ -61,6 +70,22 @@ func (s *Server) handleCountries(c echo.Context) error {
 				Href: "/search?" + url.Values{"country": {j.Code}, col.Facet: {col.Value}}.Encode()})
 		}
 		p.Rows = append(p.Rows, row)
+	}
+	for i := range content.Dimensions {
+		if d := &content.Dimensions[i]; d.Values != nil {
+			p.Dimensions = append(p.Dimensions, d)
+		}
+	}
+	for _, j := range st.profiled() {
+		row := approachRow{J: j}
+		for _, d := range p.Dimensions {
+			cell := st.approachOf(j, d)
+			if cell.Known() {
+				row.Known++
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		p.Approaches = append(p.Approaches, row)
 	}
 	return s.render(c, http.StatusOK, "countries", p)
 }

@@ -179,7 +179,7 @@ func (s *Server) handleSitemap(c echo.Context) error {
 	st := s.state()
 	base := s.baseURL(c)
 	sm := sitemap{}
-	for _, p := range []string{"/", "/search", "/countries", "/compare", "/reading-list", "/glossary", "/timeline"} {
+	for _, p := range []string{"/", "/search", "/countries", "/compare", "/reading-list", "/glossary", "/timeline", "/about"} {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + p})
 	}
 	for _, t := range st.catalog.Topics {

@@ -40,6 +40,7 @@ func (s *Server) routes() {
 	e.GET("/topics/:slug", s.handleTopic, s.cachePages)
 	e.GET("/glossary", s.handleGlossary, s.cachePages)
 	e.GET("/timeline", s.handleTimeline, s.cachePages)
+	e.GET("/about", s.handleAbout, s.cachePages)
 	e.GET("/reading-list", s.handleReadingList, s.cachePages)
 	for _, f := range export.Formats {
 		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), s.cachePages)
