@@ -287,7 +287,7 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 			continue
 		}
 		if f.decode != nil {
-			f.decode(e, v, now, func(l int, format string, args ...any) { add(l, format, args...) })
+			f.decode(e, v, now, add)
 			continue
 		}
 		if f.set == nil && f.check == nil {

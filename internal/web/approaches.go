@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -176,20 +177,11 @@ func (st *state) approachJurisdictions(q url.Values) ([]*content.Jurisdiction, e
 		if j == nil || j.Profile == nil {
 			return nil, badRequest(fmt.Sprintf("c: no profile for %q; use codes from /api/approaches such as nl, ca, gb", truncate(code)))
 		}
-		if !containsJ(out, j) {
+		if !slices.Contains(out, j) {
 			out = append(out, j)
 		}
 	}
 	return out, nil
-}
-
-func containsJ(js []*content.Jurisdiction, j *content.Jurisdiction) bool {
-	for _, x := range js {
-		if x == j {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) handleAPIApproaches(c echo.Context) error {
