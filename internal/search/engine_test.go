@@ -231,3 +231,43 @@ func TestFacetsAgainstContent(t *testing.T) {
 		}
 	}
 }
+
+func TestEditionsAndConcepts(t *testing.T) {
+	techlist := func(title, published, summary, extra string) *fstest.MapFile {
+		fields := [][2]string{{"title", `"` + title + `"`}, {"kind", "techlist"}, {"countries", "[au]"}, {"issuer", "An office"},
+			{"published", published}, {"last_verified", "2026-11-01"}, {"source", "au-lists"}, {"legal_effect", "signal"},
+			{"summary", summary}}
+		if extra != "" {
+			fields = append(fields, [2]string{"supersedes", extra})
+		}
+		fields = append(fields, [2]string{"categories", "\n  - id: quantum\n    label: Quantum\n    areas:\n      - {area: quantum, relation: close, note: \"Quantum.\"}"})
+		return entry(fields, "The fields.")
+	}
+	ix := mustMemory(t, fstest.MapFS{
+		"au-lists.md": guidance("Okapi lists", "au", "Lists of technologies.", "The lists."),
+		"quantum.md":  entry([][2]string{{"title", "Quantum"}, {"kind", "techarea"}, {"summary", "Quantum technologies."}}, "Quantum."),
+		// Two editions of a list: the newer names the older it replaces, and the older says
+		// more about critical technologies.
+		"au-list-2021.md": techlist("List of critical technologies (2021)", "2021-11", "Sixty critical technologies in seven critical groups.", ""),
+		"au-list-2023.md": techlist("List of critical technologies (2023)", "2023-05", "Seven fields.", "au-list-2021"),
+		// A guideline and a concept page on the same thing, the concept in a few more words.
+		"au-okapi.md": guidance("Partner links to okapi users", "au", "Whether a partner is linked to okapi users.", "## What it is\nLinks."),
+		"partner-links.md": entry([][2]string{{"title", "Partner links to okapi users"}, {"kind", "concept"},
+			{"summary", "Whether a partner is linked to okapi users, or okapi users to a partner."}},
+			"## What it covers\nLinks.\n\n## Which frameworks ask about it\n- [Okapi lists](/docs/au-lists): 1 question"),
+	})
+	for _, test := range []struct {
+		query string
+		first []string
+	}{
+		// The current edition of a list comes before the one it supersedes.
+		{"list of critical technologies", []string{"au-list-2023", "au-list-2021"}},
+		// A concept page, short and definitional, gives way to a document on the same thing.
+		{"partner links to okapi users", []string{"au-okapi", "partner-links"}},
+	} {
+		got := ids(search(t, ix, Request{Query: test.query}))
+		if len(got) < len(test.first) || !slices.Equal(got[:len(test.first)], test.first) {
+			t.Errorf("Search(%q) = %v, want first %v", test.query, got, test.first)
+		}
+	}
+}

@@ -177,6 +177,13 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 				d.dates = r
 			}
 		}
+		// A technology list names the edition it replaces rather than the old one its
+		// successor: the old edition gives way as a superseded entry does.
+		if e.Supersedes != "" {
+			if old, ok := m.byID[e.Supersedes]; ok {
+				m.docs[old].prior = min(m.docs[old].prior, supersededPrior)
+			}
+		}
 	}
 	m.facetOffset = make([]int, len(Facets)+1)
 	for i := range Facets {
@@ -314,7 +321,7 @@ func (p *postingList) sort() {
 func (m *memory) newDocInfo(e *content.Entry) docInfo {
 	d := newDocument(e)
 	di := docInfo{
-		id: e.ID, summary: e.Summary, sections: d.Sections, prior: prior(e.Status),
+		id: e.ID, summary: e.Summary, sections: d.Sections, prior: prior(e.Status) * kindPrior(e.Kind),
 		kind: d.Kind, question: e.Question, types: d.Type, countries: e.Countries, date: d.Date, titleSort: d.TitleSort,
 		facets: make([][]uint16, len(Facets)),
 	}
@@ -365,6 +372,17 @@ func prior(status string) float64 {
 		return supersededPrior
 	case "withdrawn":
 		return withdrawnPrior
+	}
+	return 1
+}
+
+// kindPrior is what an entry's score is multiplied by for its kind.
+func kindPrior(k content.Kind) float64 {
+	switch k {
+	case content.Concept:
+		return conceptPrior
+	case content.TechArea:
+		return techAreaPrior
 	}
 	return 1
 }

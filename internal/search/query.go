@@ -96,6 +96,11 @@ const (
 	// Priors, by which an entry's score is multiplied (see prior).
 	supersededPrior = 0.8
 	withdrawnPrior  = 0.6
+	// Question concepts and technology areas are short definitional pages, and a concept's
+	// body lists the titles of the frameworks that ask about it: they give way to the
+	// documents on the same thing.
+	conceptPrior  = 0.8
+	techAreaPrior = 0.8
 	// A milestone scores at most this share of the entry it dates, when both match.
 	milestoneShare = 0.7
 )

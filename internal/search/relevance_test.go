@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -29,7 +30,8 @@ const (
 type judgedQuery struct {
 	User      string         `json:"user"`
 	Query     string         `json:"query"`
-	Judgments map[string]int `json:"judgments"` // entry id -> 2 (the answer) or 1 (relevant)
+	Added     string         `json:"added,omitempty"` // the day the query was added, for those added as a set
+	Judgments map[string]int `json:"judgments"`       // entry id -> 2 (the answer) or 1 (relevant)
 }
 
 // relevanceFigures are the mean nDCG@10 and recall@10 of a set of queries.
@@ -140,6 +142,7 @@ func TestRelevance(t *testing.T) {
 
 	type sum struct{ n, ndcg, recall float64 }
 	byUser := map[string]*sum{}
+	byAdded := map[string]*sum{}
 	all := &sum{}
 	var report strings.Builder
 	for _, q := range set.Queries {
@@ -155,7 +158,14 @@ func TestRelevance(t *testing.T) {
 		if byUser[q.User] == nil {
 			byUser[q.User] = &sum{}
 		}
-		for _, s := range []*sum{all, byUser[q.User]} {
+		sums := []*sum{all, byUser[q.User]}
+		if q.Added != "" {
+			if byAdded[q.Added] == nil {
+				byAdded[q.Added] = &sum{}
+			}
+			sums = append(sums, byAdded[q.Added])
+		}
+		for _, s := range sums {
 			s.n++
 			s.ndcg += n
 			s.recall += r
@@ -185,6 +195,10 @@ func TestRelevance(t *testing.T) {
 		if f, ok := got.ByUser[u]; ok {
 			t.Logf("%-9s: nDCG@10 %.3f, recall@10 %.3f over %d queries", u, f.NDCG10, f.Recall10, f.Queries)
 		}
+	}
+	for _, day := range slices.Sorted(maps.Keys(byAdded)) {
+		f := figures(byAdded[day])
+		t.Logf("added %s: nDCG@10 %.3f, recall@10 %.3f over %d queries", day, f.NDCG10, f.Recall10, f.Queries)
 	}
 
 	if *updateBaseline {
