@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// staleAfter is how old last_verified may be before check warns.
-const staleAfter = 365 * 24 * time.Hour
+// StaleAfter is how old last_verified may be before check warns: a year.
+const StaleAfter = 365 * 24 * time.Hour
 
 // UnknownAfter is how long an approach cell may stay unknown after it was last looked for
 // before check warns (and check --strict fails): long enough for a slow ministry, short enough
@@ -76,7 +76,7 @@ func checkEntry(e *Entry, now time.Time) []Problem {
 		add(Warning, e.Line("differentiates_stages"), "differentiates_stages is true: list in stages the stages it singles out")
 	}
 	if e.LastVerified != "" {
-		if t, err := time.Parse("2006-01-02", e.LastVerified); err == nil && now.Sub(t) > staleAfter {
+		if t, err := time.Parse("2006-01-02", e.LastVerified); err == nil && now.Sub(t) > StaleAfter {
 			upkeep(RuleUnverified, e.Line("last_verified"), "last verified on %s, more than a year ago: check the facts again", e.LastVerified)
 		}
 	}

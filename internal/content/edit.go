@@ -70,3 +70,9 @@ func SetFields(data []byte, fields ...Field) ([]byte, error) {
 	}
 	return out.Bytes(), nil
 }
+
+// Accepts reports whether entries of kind k may have the front-matter key.
+func Accepts(k Kind, key string) bool {
+	f, ok := fields[key]
+	return ok && (f.kinds == nil || contains(f.kinds, k))
+}
