@@ -101,7 +101,7 @@ func Worklist(in Inputs) []Item {
 			}
 			for _, u := range l.Uses {
 				e := in.Corpus.Get(u.ID)
-				if e == nil {
+				if e == nil || stale(e, u.Field, l.URL) {
 					continue
 				}
 				items = append(items, linkItem(l, u, e, file(e), in.Links.Checked))
@@ -145,6 +145,24 @@ func Worklist(in Inputs) []Item {
 		return cmp.Compare(slices.Index(Kinds, a.Kind), slices.Index(Kinds, b.Kind))
 	})
 	return items
+}
+
+// stale reports whether an entry no longer cites a recorded link in that field: it was fixed
+// after the check.
+func stale(e *content.Entry, field, url string) bool {
+	var now string
+	switch field {
+	case "source_url":
+		now = e.SourceURL
+	case "contact_point":
+		now = e.ContactPoint
+	default:
+		return false
+	}
+	if i := strings.IndexByte(now, '#'); i >= 0 {
+		now = now[:i]
+	}
+	return now != url
 }
 
 func linkItem(l Link, u Use, e *content.Entry, file, checked string) Item {
