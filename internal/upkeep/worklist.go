@@ -3,6 +3,7 @@ package upkeep
 import (
 	"cmp"
 	"fmt"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -29,6 +30,7 @@ type Item struct {
 	Kind   string `json:"kind"`
 	ID     string `json:"id"`              // the entry's id
 	Title  string `json:"title"`           // the entry's title, or the file's name when it does not load
+	Href   string `json:"href,omitempty"`  // the entry's page, when the site has the entry
 	Path   string `json:"path"`            // the file to edit, under the content folder's name
 	Line   int    `json:"line,omitempty"`  // the line to look at, when there is one
 	Detail string `json:"detail"`          // what is wrong, in words
@@ -77,7 +79,7 @@ func Worklist(in Inputs) []Item {
 		it := Item{Kind: KindContentProblem, ID: id, Title: id, Path: p.Path, Line: p.Line, Detail: p.Message,
 			Fix: fmt.Sprintf("edit %s:%d, then run atlas check --strict", p.Path, p.Line)}
 		if e := in.Corpus.Get(id); e != nil {
-			it.Title = e.Title
+			it.Title, it.Href = e.Title, href(e)
 		}
 		if p.Severity == content.Error {
 			it.Detail = "held back from the site: " + p.Message
@@ -144,12 +146,24 @@ func Worklist(in Inputs) []Item {
 	slices.SortStableFunc(items, func(a, b Item) int {
 		return cmp.Compare(slices.Index(Kinds, a.Kind), slices.Index(Kinds, b.Kind))
 	})
+	for i := range items {
+		if items[i].Kind != KindContentProblem {
+			items[i].Href = href(in.Corpus.Get(items[i].ID))
+		}
+	}
 	return items
+}
+
+func href(e *content.Entry) string {
+	if e == nil {
+		return ""
+	}
+	return "/docs/" + url.PathEscape(e.ID)
 }
 
 // stale reports whether an entry no longer cites a recorded link in that field: it was fixed
 // after the check.
-func stale(e *content.Entry, field, url string) bool {
+func stale(e *content.Entry, field, link string) bool {
 	var now string
 	switch field {
 	case "source_url":
@@ -162,7 +176,7 @@ func stale(e *content.Entry, field, url string) bool {
 	if i := strings.IndexByte(now, '#'); i >= 0 {
 		now = now[:i]
 	}
-	return now != url
+	return now != link
 }
 
 func linkItem(l Link, u Use, e *content.Entry, file, checked string) Item {
