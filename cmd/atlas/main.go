@@ -2,7 +2,10 @@
 //
 //	atlas serve [--addr 127.0.0.1:8080] [--content content] [--index index/atlas.bleve]
 //	atlas build [--content content] [--index index/atlas.bleve]
-//	atlas check [--content content]
+//	atlas check [--content content] [--strict] [--stamp]
+//	atlas links [--record] [--patch]
+//	atlas verify ID…
+//	atlas upkeep
 package main
 
 import (
@@ -23,13 +26,19 @@ commands:
   new     write a new content file with every field to fill in
   import  draft a guidance entry from a saved HTML page
   export  write the reading list as md, csv, bibtex, ris or json
-  links   check every external URL in the corpus
+  links   check every external URL in the corpus (--record keeps the results, --patch offers moves)
+  verify  record that entries were checked against their sources today
+  upkeep  list what needs an organiser's attention, most urgent first
 
 Run "atlas <command> -h" for the flags of a command.
 `
 
 // errProblems means a command found problems it has already printed.
 var errProblems = errors.New("problems found")
+
+// errNoNetwork means nothing could be checked because the network never answered; atlas exits
+// 3, so that a script can tell "offline" from "a link is dead".
+var errNoNetwork = errors.New("no network")
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -48,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"import": cmdImport,
 		"export": cmdExport,
 		"links":  cmdLinks,
+		"verify": cmdVerify,
+		"upkeep": cmdUpkeep,
 		// Each further command lives in a file of its own named after it.
 	}
 	cmd, ok := cmds[args[0]]
@@ -67,6 +78,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, errProblems):
 		return 1
+	case errors.Is(err, errNoNetwork):
+		return 3
 	case errors.Is(err, errUsage):
 		return 2
 	}
@@ -109,6 +122,25 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// parseFlagsArgs parses flags that may come before or after the positional arguments, which
+// it returns.
+func parseFlagsArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errUsage
+		}
+		if fs.NArg() == 0 {
+			return rest, nil
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 func envOr(key, def string) string {

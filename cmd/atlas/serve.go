@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -21,6 +22,7 @@ import (
 	atlas "github.com/research-security-atlas/atlas"
 	"github.com/research-security-atlas/atlas/internal/content"
 	"github.com/research-security-atlas/atlas/internal/search"
+	"github.com/research-security-atlas/atlas/internal/upkeep"
 	"github.com/research-security-atlas/atlas/internal/web"
 )
 
@@ -93,9 +95,15 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		log.Warn("content problem", "problem", p.String())
 	}
 	srv, err := web.New(web.Config{Templates: templatesFS, Static: staticFS, Logger: log, BaseURL: baseURL,
-		RateLimit: rateLimit, RateBurst: rateBurst, TrustedProxies: trusted}, corpus)
+		RateLimit: rateLimit, RateBurst: rateBurst, TrustedProxies: trusted, ContentDir: cmp.Or(contentFrom, "content")}, corpus)
 	if err != nil {
 		return err
+	}
+	// The last recorded link check (atlas links --record), for entry pages and /upkeep.
+	if rec, err := upkeep.ReadRecord(contentFS); err != nil {
+		log.Warn("link record not read", "err", err)
+	} else {
+		srv.SetLinks(rec)
 	}
 	if debugAddr != "" {
 		// Profiles stay off the public address: they reveal internals and cost CPU.

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/research-security-atlas/atlas/internal/content"
 	"github.com/research-security-atlas/atlas/internal/search"
+	"github.com/research-security-atlas/atlas/internal/upkeep"
 	"github.com/research-security-atlas/atlas/internal/web"
 )
 
@@ -40,12 +42,23 @@ func contentStamp(dir string) string {
 func watch(ctx context.Context, log *slog.Logger, cfg config, srv *web.Server, corpus *content.Corpus, ix *search.Index, stamp string) {
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
+	linksAt := fileStamp(filepath.Join(cfg.content, upkeep.LinksFile))
 	for {
 		select {
 		case <-ctx.Done():
 			ix.Close()
 			return
 		case <-t.C:
+		}
+		// A new link record changes what pages show, not the index.
+		if at := fileStamp(filepath.Join(cfg.content, upkeep.LinksFile)); at != linksAt {
+			linksAt = at
+			if rec, err := upkeep.ReadRecord(os.DirFS(cfg.content)); err != nil {
+				log.Error("reading the link record", "err", err)
+			} else {
+				srv.SetLinks(rec)
+				log.Info("link record reloaded")
+			}
 		}
 		now := contentStamp(cfg.content)
 		if now == stamp {
@@ -77,6 +90,15 @@ func watch(ctx context.Context, log *slog.Logger, cfg config, srv *web.Server, c
 		corpus, ix = next, nix
 		log.Info("re-indexed", "entries", next.Len(), "problems", len(probs), "took", time.Since(start).Round(time.Millisecond))
 	}
+}
+
+// fileStamp is a file's size and modification time, or "" when it does not exist.
+func fileStamp(name string) string {
+	st, err := os.Stat(name)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d %d", st.Size(), st.ModTime().UnixNano())
 }
 
 // relativeTo turns problem paths back into paths inside the content folder.

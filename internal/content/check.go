@@ -6,14 +6,24 @@ import (
 	"time"
 )
 
-// staleAfter is how old last_verified may be before check warns.
-const staleAfter = 365 * 24 * time.Hour
+// StaleAfter is how old last_verified may be before check warns: a year.
+const StaleAfter = 365 * 24 * time.Hour
+
+// UnknownAfter is how long an approach cell may stay unknown after it was last looked for
+// before check warns (and check --strict fails): long enough for a slow ministry, short enough
+// that a gap is looked at twice a year.
+const UnknownAfter = 180 * 24 * time.Hour
 
 // checkEntry checks the rules that involve more than one field of one entry.
 func checkEntry(e *Entry, now time.Time) []Problem {
 	var probs []Problem
 	add := func(sev Severity, line int, format string, args ...any) {
 		probs = append(probs, Problem{Path: e.Path, Line: line, Message: fmt.Sprintf(format, args...), Severity: sev})
+	}
+	// upkeep adds a warning that --strict makes an error.
+	upkeep := func(rule string, line int, format string, args ...any) {
+		add(Warning, line, format, args...)
+		probs[len(probs)-1].Rule = rule
 	}
 	if e.Kind == Finding && e.Question != "" && e.Question != "general" {
 		if t := QuestionTopic[e.Question]; !contains(e.Topics, t) {
@@ -36,7 +46,7 @@ func checkEntry(e *Entry, now time.Time) []Problem {
 		case e.SourceURL != "" && e.SourceStatus != "":
 			add(Error, e.Line("source_status"), "source_status is for entries without a source_url: drop one of them")
 		case e.SourceURL == "" && e.SourceStatus == "":
-			add(Warning, 1, "no source_url and no source_status: give the document's address, or say it is unconfirmed or has no public copy (with source_checked)")
+			upkeep(RuleNoSource, 1, "no source_url and no source_status: give the document's address, or say it is unconfirmed or has no public copy (with source_checked)")
 		case e.SourceStatus != "" && e.SourceChecked == "":
 			add(Error, e.Line("source_status"), "source_status needs source_checked: the day the address was looked for")
 		}
@@ -51,13 +61,23 @@ func checkEntry(e *Entry, now time.Time) []Problem {
 		if len(missing) > 0 {
 			add(Warning, e.Line("approach"), "approach has no cell for %s: answer each, or give value: unknown with checked", strings.Join(missing, ", "))
 		}
+		for _, d := range Dimensions {
+			c, ok := e.Approach[d.ID]
+			if !ok || c.Known() {
+				continue
+			}
+			if t, err := time.Parse("2006-01-02", c.Checked); err == nil && now.Sub(t) > UnknownAfter {
+				upkeep(RuleUnknownCell, c.checkedLine, "approach %s has been unknown since it was looked for on %s, more than %d days ago: look again, then answer it or set checked to the day you did",
+					d.ID, c.Checked, int(UnknownAfter.Hours()/24))
+			}
+		}
 	}
 	if e.DifferentiatesStages && len(e.Stages) == 0 {
 		add(Warning, e.Line("differentiates_stages"), "differentiates_stages is true: list in stages the stages it singles out")
 	}
 	if e.LastVerified != "" {
-		if t, err := time.Parse("2006-01-02", e.LastVerified); err == nil && now.Sub(t) > staleAfter {
-			add(Warning, e.Line("last_verified"), "last verified on %s, more than a year ago: check the facts again", e.LastVerified)
+		if t, err := time.Parse("2006-01-02", e.LastVerified); err == nil && now.Sub(t) > StaleAfter {
+			upkeep(RuleUnverified, e.Line("last_verified"), "last verified on %s, more than a year ago: check the facts again", e.LastVerified)
 		}
 	}
 	for i, r := range e.Related {

@@ -118,9 +118,11 @@ func parseEntry(r *Renderer, p string, data []byte, now time.Time) (*Entry, []Pr
 	if len(strings.TrimSpace(string(body))) == 0 {
 		probs = append(probs, Problem{Path: p, Line: bodyLine, Message: "the body is empty: write the entry below the front matter"})
 	}
-	if i := bytes.Index(body, []byte("TODO")); i >= 0 {
-		probs = append(probs, Problem{Path: p, Line: bodyLine + bytes.Count(body[:i], []byte("\n")), Severity: Warning,
-			Message: "the body still has a TODO placeholder: replace it with the entry's text"})
+	for i, l := range bytes.SplitAfter(body, []byte("\n")) {
+		if bytes.Contains(l, []byte("TODO")) {
+			probs = append(probs, Problem{Path: p, Line: bodyLine + i, Severity: Warning, Rule: RuleTODO,
+				Message: "the body still has a TODO placeholder: replace it with the entry's text"})
+		}
 	}
 	if err := r.Render(e, body); err != nil {
 		probs = append(probs, Problem{Path: p, Line: bodyLine, Message: "rendering Markdown: " + err.Error()})

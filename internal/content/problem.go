@@ -29,6 +29,31 @@ type Problem struct {
 	Line     int
 	Message  string
 	Severity Severity
+	// Rule names an upkeep warning (one of the Rule constants) that atlas check --strict
+	// treats as an error; "" for every other problem.
+	Rule string
+}
+
+// The upkeep rules: warnings in day-to-day use, errors under atlas check --strict (and in CI),
+// since each is something an organiser must come back to rather than a broken file.
+const (
+	RuleTODO        = "todo"         // a TODO placeholder left in the body
+	RuleUnverified  = "unverified"   // last_verified more than a year ago
+	RuleNoSource    = "no-source"    // guidance with neither source_url nor source_status
+	RuleUnknownCell = "unknown-cell" // an approach cell left unknown, looked for too long ago
+)
+
+// Strict returns ps with every upkeep warning made an error, as atlas check --strict reports
+// them.
+func Strict(ps []Problem) []Problem {
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		if p.Rule != "" {
+			p.Severity = Error
+		}
+		out[i] = p
+	}
+	return out
 }
 
 func (p Problem) String() string {

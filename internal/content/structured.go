@@ -136,6 +136,7 @@ type Cell struct {
 	Checked string   // with Unknown: the day it was looked for
 
 	line        int
+	checkedLine int
 	sourceLines []int
 }
 
@@ -280,6 +281,7 @@ func decodeApproach(e *Entry, n *yaml.Node, now time.Time, add adder) {
 			}
 			return c.line
 		}
+		c.checkedLine = line("checked")
 		switch {
 		case c.Value == Unknown:
 			if c.Checked == "" {

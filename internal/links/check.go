@@ -114,7 +114,11 @@ type Result struct {
 	Suggest   string `json:"suggest,omitempty"`
 	PageTitle string `json:"page_title,omitempty"`
 	Attempts  int    `json:"attempts"` // requests sent, over all hops and retries
-	Uses      []Use  `json:"uses"`
+	// NoAnswer is set when the network gave no answer at all: the name did not resolve, no
+	// route, the connection was refused or timed out. When every link has it, the machine is
+	// offline rather than every site gone (see NoNetwork).
+	NoAnswer bool  `json:"no_answer,omitempty"`
+	Uses     []Use `json:"uses"`
 }
 
 // Hop is one redirect: its status code and the address it pointed to.
@@ -290,6 +294,7 @@ func (c *checker) check(ctx context.Context, l Link) Result {
 		r.Attempts += tries
 		if err != nil {
 			r.Status, r.Detail = Dead, describe(err, c.opts.Timeout)
+			r.NoAnswer = len(r.Redirects) == 0 && noAnswer(err)
 			if tries > 1 {
 				r.Detail += fmt.Sprintf(" (%d attempts)", tries)
 			}
@@ -605,6 +610,18 @@ func describe(err error, timeout time.Duration) string {
 		return "connection reset"
 	}
 	return "connection error: " + innermost(err)
+}
+
+// noAnswer reports whether err means the network never answered: a failed name lookup, no
+// route, a refused connection or a timeout. A TLS failure or an HTTP status is an answer.
+func noAnswer(err error) bool {
+	if isTLS(err) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENETUNREACH) ||
+		errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.EADDRNOTAVAIL) ||
+		errors.Is(err, context.DeadlineExceeded) || isTimeout(err)
 }
 
 func isTimeout(err error) bool {

@@ -14,4 +14,9 @@
 // not a problem). When a page that an entry cites as its source has a <title> that no longer
 // resembles the entry's title, or looks like an error page, the link is reported as changed;
 // PDFs and pages without a title never are.
+//
+// A link that got no answer from the network at all (no name resolution, no route, a refused
+// connection, a timeout) is marked NoAnswer. When every link is, the machine is offline:
+// NoNetwork says so, and Probe finds it out from a few hosts in seconds, before a long run
+// would wait out every retry only to call every link dead.
 package links

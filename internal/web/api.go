@@ -172,6 +172,10 @@ type apiDoc struct {
 	Synonyms             []string     `json:"synonyms,omitempty"`
 	Date                 string       `json:"date,omitempty"`
 	Updated              string       `json:"updated,omitempty"`
+	LinkStatus           string       `json:"link_status,omitempty"`  // ok, moved or dead at the last recorded link check
+	LinkChecked          string       `json:"link_checked,omitempty"` // the day of that check
+	LinkDetail           string       `json:"link_detail,omitempty"`
+	LinkSuggest          string       `json:"link_suggest,omitempty"` // for a moved link: where it leads
 	HTML                 string       `json:"html"`
 	Sections             []apiSection `json:"sections"`
 	Related              []relatedRef `json:"related"`
@@ -193,6 +197,9 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 		Status: e.Status, SupersededBy: e.SupersededBy, Question: e.Question, Terms: e.Terms,
 		ContactPoint: e.ContactPoint, Synonyms: e.Synonyms, Date: e.Date, Updated: e.Updated, HTML: string(e.HTML),
 		Sections: []apiSection{}, Related: st.related(e)}
+	if l := st.linkOf(e); l != nil {
+		d.LinkStatus, d.LinkChecked, d.LinkDetail, d.LinkSuggest = l.Status, l.Checked, l.Detail, l.Suggest
+	}
 	for _, sec := range e.Sections {
 		if sec.Anchor != "" {
 			d.Sections = append(d.Sections, apiSection{Title: sec.Title, Anchor: sec.Anchor})

@@ -132,6 +132,7 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 		{"/api/suggest", "/api/suggest?q=know", 200},
 		{"/api/suggest", "/api/suggest?q=" + strings.Repeat("x", 101), 400},
 		{"/api/search", "/api/search?q=rsk", 200},
+		{"/api/upkeep", "/api/upkeep", 200},
 	} {
 		op, ok := paths[test.path].(map[string]any)["get"].(map[string]any)
 		if !ok {

@@ -55,6 +55,7 @@ type docPage struct {
 	Related      []relatedRef
 	Similar      []relatedRef
 	SupersededBy *relatedRef
+	Link         *linkView // the last recorded check of its source or contact point, or nil
 	Facet        func(name, value string) string
 }
 
@@ -65,7 +66,7 @@ func (s *Server) handleDocPage(c echo.Context) error {
 		return err
 	}
 	p := docPage{basePage: s.base(c, e.Title), Entry: e, Countries: countryRefs(e.Countries),
-		Related: st.related(e)}
+		Related: st.related(e), Link: st.linkOf(e)}
 	for _, o := range st.catalog.Similar(st.corpus, e, 5) {
 		p.Similar = append(p.Similar, ref(o))
 	}

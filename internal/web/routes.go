@@ -54,6 +54,11 @@ func (s *Server) routes() {
 	api.GET("/compare", s.handleAPICompare, s.cachePages)
 	api.GET("/approaches", s.handleAPIApproaches, s.cachePages)
 	api.GET("/openapi.json", s.handleOpenAPI)
+	// The organiser's worklist reads the server's live state (content problems held back,
+	// the link record): never cached.
+	api.GET("/upkeep", s.handleAPIUpkeep)
+	e.GET("/upkeep", s.handleUpkeep)
+	e.GET("/upkeep.atom", s.handleUpkeepFeed)
 
 	e.GET("/feed.atom", s.handleFeed, s.cachePages)
 	e.GET("/sitemap.xml", s.handleSitemap, s.cachePages)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/research-security-atlas/atlas/internal/content"
 	"github.com/research-security-atlas/atlas/internal/search"
+	"github.com/research-security-atlas/atlas/internal/upkeep"
 )
 
 // Searcher is what the handlers need of the index.
@@ -41,6 +42,9 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// Timeouts of the HTTP server; zero means the default.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// ContentDir is the content folder's name as organisers see it, put before entry paths on
+	// /upkeep; default "content".
+	ContentDir string
 	// BaseURL is the site's public address (https://atlas.example.org), used in feeds, the
 	// sitemap and exports; when empty, the address a request came to is used.
 	BaseURL string
@@ -66,6 +70,7 @@ type state struct {
 	catalog  *content.Catalog
 	index    Searcher // nil until the index is open
 	problems []content.Problem
+	links    *upkeep.Record // the last recorded link check, or nil
 	cache    *resultCache
 	pages    *pageCache
 }
@@ -75,6 +80,9 @@ type state struct {
 func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.ContentDir == "" {
+		cfg.ContentDir = "content"
 	}
 	if cfg.SearchTimeout == 0 {
 		cfg.SearchTimeout = 3 * time.Second
@@ -116,13 +124,20 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 // SetSearcher makes the server ready with the index of its current corpus.
 func (s *Server) SetSearcher(x Searcher) {
 	old := s.current.Load()
-	s.current.Store(&state{corpus: old.corpus, catalog: old.catalog, index: x, problems: old.problems, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
+	s.current.Store(&state{corpus: old.corpus, catalog: old.catalog, index: x, problems: old.problems, links: old.links, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
+}
+
+// SetLinks gives the server the results of the last recorded link check (atlas links
+// --record), shown on entry pages, in /api/docs and on /upkeep; nil for none.
+func (s *Server) SetLinks(r *upkeep.Record) {
+	old := s.current.Load()
+	s.current.Store(&state{corpus: old.corpus, catalog: old.catalog, index: old.index, problems: old.problems, links: r, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
 }
 
 // Update replaces the corpus and its index together, as after a change to content/. Problems
 // are the content problems found while loading, shown on /readyz.
 func (s *Server) Update(corpus *content.Corpus, x Searcher, problems []content.Problem) {
-	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), index: x, problems: problems, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
+	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), index: x, problems: problems, links: s.current.Load().links, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
 }
 
 func (s *Server) state() *state { return s.current.Load() }
