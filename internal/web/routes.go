@@ -11,15 +11,6 @@ import (
 
 func (s *Server) routes() {
 	e := s.e
-	// HEAD is answered as GET; net/http drops the body.
-	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if c.Request().Method == http.MethodHead {
-				c.Request().Method = http.MethodGet
-			}
-			return next(c)
-		}
-	})
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))

@@ -127,8 +127,17 @@ func (s *Server) Update(corpus *content.Corpus, x Searcher, problems []content.P
 
 func (s *Server) state() *state { return s.current.Load() }
 
-// ServeHTTP lets the server be used as an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+// ServeHTTP lets the server be used as an http.Handler. HEAD is answered as GET: echo routes
+// and the handlers see a copy of the request that says GET, while net/http, whose own request
+// still says HEAD, sends the headers and drops the body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		get := *r
+		get.Method = http.MethodGet
+		r = &get
+	}
+	s.e.ServeHTTP(w, r)
+}
 
 // HTTPServer returns an http.Server with bounded header, read, write and idle times.
 func (s *Server) HTTPServer(addr string) *http.Server {
