@@ -47,8 +47,9 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// rateLimit limits each client's /api/ requests. The client is the connection's address (or
-// the address a trusted proxy reports): a header any client can set never decides.
+// rateLimit limits each client's requests to the routes it is given to, all from one budget.
+// The client is the connection's address (or the address a trusted proxy reports): a header
+// any client can set never decides.
 func (s *Server) rateLimit() echo.MiddlewareFunc {
 	if s.cfg.RateLimit <= 0 {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }

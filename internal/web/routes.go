@@ -21,8 +21,11 @@ func (s *Server) routes() {
 	e.Use(middleware.BodyLimit("16K"))
 	e.Use(s.logRequests)
 
+	// One budget per client covers the API and every page that searches or filters the corpus:
+	// those are the requests that cost work, and a page cache miss costs as much as an API call.
+	limit := s.rateLimit()
 	e.GET("/", s.handleHome, s.cachePages)
-	e.GET("/search", s.handleSearchPage, s.cachePages)
+	e.GET("/search", s.handleSearchPage, limit, s.cachePages)
 	e.GET("/docs/:id", s.handleDocPage, s.cachePages)
 	e.GET("/countries", s.handleCountries, s.cachePages)
 	e.GET("/countries/:code", s.handleCountry, s.cachePages)
@@ -30,12 +33,12 @@ func (s *Server) routes() {
 	e.GET("/topics/:slug", s.handleTopic, s.cachePages)
 	e.GET("/glossary", s.handleGlossary, s.cachePages)
 	e.GET("/timeline", s.handleTimeline, s.cachePages)
-	e.GET("/reading-list", s.handleReadingList, s.cachePages)
+	e.GET("/reading-list", s.handleReadingList, limit, s.cachePages)
 	for _, f := range export.Formats {
-		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), s.cachePages)
+		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), limit, s.cachePages)
 	}
 
-	api := e.Group("/api", s.rateLimit())
+	api := e.Group("/api", limit)
 	api.GET("/search", s.handleAPISearch)
 	api.GET("/suggest", s.handleAPISuggest, s.cachePages)
 	api.GET("/docs/:id", s.handleAPIDoc, s.cachePages)
@@ -43,7 +46,7 @@ func (s *Server) routes() {
 	api.GET("/compare", s.handleAPICompare, s.cachePages)
 	api.GET("/openapi.json", s.handleOpenAPI)
 
-	e.GET("/feed.atom", s.handleFeed, s.cachePages)
+	e.GET("/feed.atom", s.handleFeed, limit, s.cachePages)
 	e.GET("/sitemap.xml", s.handleSitemap, s.cachePages)
 	e.GET("/opensearch.xml", s.handleOpenSearch, s.cachePages)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })

@@ -32,8 +32,9 @@ type Config struct {
 	Logger    *slog.Logger
 	// SearchTimeout bounds the time one search may take.
 	SearchTimeout time.Duration
-	// RateLimit is how many /api/ requests per second one client may make on average, with
-	// RateBurst at once; zero turns the limit off.
+	// RateLimit is how many searching requests (the API, search pages, feeds and reading
+	// lists) per second one client may make on average, with RateBurst at once; zero turns the
+	// limit off.
 	RateLimit float64
 	RateBurst int
 	// TrustedProxies are the networks whose X-Forwarded-For header is believed. Without them a
