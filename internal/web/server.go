@@ -51,10 +51,12 @@ type Config struct {
 type Server struct {
 	e       *echo.Echo
 	current atomic.Pointer[state]
-	views   *views
-	static  *staticFiles
-	log     *slog.Logger
-	timeout time.Duration
+	// degraded are the reasons, besides content errors, that /readyz reports a degraded state.
+	degraded atomic.Pointer[[]string]
+	views    *views
+	static   *staticFiles
+	log      *slog.Logger
+	timeout  time.Duration
 	// publicURL is Config.BaseURL without a trailing slash.
 	publicURL string
 	cfg       Config
@@ -124,6 +126,16 @@ func (s *Server) SetSearcher(x Searcher) {
 // are the content problems found while loading, shown on /readyz.
 func (s *Server) Update(corpus *content.Corpus, x Searcher, problems []content.Problem) {
 	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), index: x, problems: problems, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
+}
+
+// SetDegraded sets what /readyz reports as wrong besides content errors, such as a reload that
+// was refused or a re-index that failed; none clears it.
+func (s *Server) SetDegraded(reasons ...string) {
+	if len(reasons) == 0 {
+		s.degraded.Store(nil)
+		return
+	}
+	s.degraded.Store(&reasons)
 }
 
 func (s *Server) state() *state { return s.current.Load() }
