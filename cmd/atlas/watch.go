@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -19,15 +20,23 @@ import (
 // a millisecond and needs no platform-specific notification API.
 const pollEvery = 250 * time.Millisecond
 
-// contentStamp summarises the names, sizes and times of the Markdown files under dir.
+// contentStamp summarises the names, sizes and times of the Markdown files under dir. A
+// symbolic link is followed, so that a change to its target counts, and one that cannot be
+// followed counts as its error.
 func contentStamp(dir string) string {
 	var b strings.Builder
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+		if err != nil {
+			fmt.Fprintf(&b, "%s %v\n", p, err)
 			return nil
 		}
-		if info, err := d.Info(); err == nil {
+		if d.IsDir() || !strings.HasSuffix(p, ".md") {
+			return nil
+		}
+		if info, err := os.Stat(p); err == nil {
 			fmt.Fprintf(&b, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+		} else {
+			fmt.Fprintf(&b, "%s %v\n", p, err)
 		}
 		return nil
 	})
@@ -81,8 +90,8 @@ func watch(ctx context.Context, log *slog.Logger, cfg config, srv *web.Server, c
 			continue
 		case err != nil:
 			retryAt = time.Now().Add(wait)
-			log.Error("re-indexing failed; still serving the previous index", "err", err, "retry in", wait)
-			srv.SetDegraded(fmt.Sprintf("re-indexing failed, retrying in %s; still serving the previous index: %v", wait, err))
+			log.Error("reload failed; still serving the previous corpus and index", "err", err, "retry in", wait)
+			srv.SetDegraded(fmt.Sprintf("reload failed, retrying in %s; still serving the previous corpus and index: %v", wait, err))
 			wait = min(2*wait, retryMax)
 			continue
 		}
@@ -119,7 +128,7 @@ func reload(ctx context.Context, log *slog.Logger, cfg config, prev *content.Cor
 		return reloaded{}, nil, fmt.Errorf("%w: %s now holds %d of the %d entries served; restart the server to publish it", errRefused, cfg.content, next.Len(), prev.Len())
 	}
 	if _, err := search.Build(ctx, cfg.index, next); err != nil {
-		return reloaded{}, nil, err
+		return reloaded{}, nil, fmt.Errorf("re-indexing: %w", err)
 	}
 	nix, err := search.Open(cfg.index, next)
 	if err != nil {

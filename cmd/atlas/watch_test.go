@@ -154,7 +154,7 @@ func TestWatchRetriesFailedReindex(t *testing.T) {
 	os.WriteFile(filepath.Join(cfg.content, "new.md"), []byte("---\ntitle: Entry about tapirs\nkind: topic\n---\nTapirs.\n"), 0o644)
 
 	ready := waitFor(t, url+"/readyz", `"status":"degraded"`, true)
-	if !strings.Contains(ready, "re-indexing failed") {
+	if !strings.Contains(ready, "reload failed") || !strings.Contains(ready, "re-indexing") {
 		t.Errorf("/readyz does not say why: %s", ready)
 	}
 	waitFor(t, url+"/api/search?q=okapi", `"total":3`, true)
@@ -162,4 +162,32 @@ func TestWatchRetriesFailedReindex(t *testing.T) {
 	os.Remove(folder)
 	waitFor(t, url+"/api/search?q=tapirs", `"total":1`, true)
 	waitFor(t, url+"/readyz", `"status":"ready"`, true)
+}
+
+// A dangling symbolic link or a loop of links under --watch is reported like any broken file,
+// and later changes are still picked up.
+func TestWatchSurvivesBrokenLinks(t *testing.T) {
+	cfg, url := startWatch(t, 3, "ibex")
+	os.Symlink("nowhere.md", filepath.Join(cfg.content, "dangling.md"))
+	os.Symlink("loop.md", filepath.Join(cfg.content, "loop.md"))
+	ready := waitFor(t, url+"/readyz", "dangling.md: cannot be read", true)
+	if !strings.Contains(ready, "loop.md: cannot be read") || !strings.Contains(ready, `"status":"degraded"`) {
+		t.Errorf("/readyz: %s", ready)
+	}
+	os.WriteFile(filepath.Join(cfg.content, "new.md"), []byte("---\ntitle: Entry about yaks\nkind: topic\n---\nYaks.\n"), 0o644)
+	waitFor(t, url+"/api/search?q=yaks", `"total":1`, true)
+	waitFor(t, url+"/api/search?q=ibex", `"total":3`, true)
+}
+
+// serve starts with a broken link in content/ and serves the rest.
+func TestServeStartsWithBrokenLink(t *testing.T) {
+	dir := t.TempDir()
+	content := filepath.Join(dir, "content")
+	writeCorpus(t, content, 3, "gnu")
+	os.Symlink("nowhere.md", filepath.Join(content, "dangling.md"))
+	s := startServe(t, nil, "--content", content, "--index", filepath.Join(dir, "atlas.bleve"))
+	defer s.stop()
+	s.waitReady(t)
+	waitFor(t, s.url+"/api/search?q=gnu", `"total":3`, true)
+	waitFor(t, s.url+"/readyz", "dangling.md: cannot be read", true)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -45,9 +46,16 @@ func Load(fsys fs.FS, root string, opts Options) (*Corpus, []Problem, error) {
 	}
 	r := NewRenderer()
 	var paths []string
+	var probs []Problem
+	unreadable := map[string]error{}
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			if p == root {
+				return err
+			}
+			// A folder that cannot be listed is one more broken file; the rest still loads.
+			unreadable[p] = err
+			return nil
 		}
 		if d.IsDir() {
 			if p != root && strings.HasPrefix(d.Name(), ".") {
@@ -63,16 +71,26 @@ func Load(fsys fs.FS, root string, opts Options) (*Corpus, []Problem, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %w", root, err)
 	}
+	for p := range unreadable {
+		paths = append(paths, p)
+	}
 	slices.Sort(paths)
 
 	h := sha256.New()
-	var probs []Problem
 	c := &Corpus{byID: map[string]*Entry{}}
 	firstPath := map[string]string{}
 	for _, p := range paths {
-		data, err := fs.ReadFile(fsys, p)
+		err := unreadable[p]
+		var data []byte
+		if err == nil {
+			data, err = fs.ReadFile(fsys, p)
+		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading %s: %w", p, err)
+			// A dangling or looping symbolic link, a link to a folder, a file without read
+			// permission: reported like any other broken file, and part of the fingerprint.
+			fmt.Fprintf(h, "%s\x00unreadable\x00", p)
+			probs = append(probs, Problem{Path: p, Message: "cannot be read: " + readError(err)})
+			continue
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", p, len(data))
 		h.Write(data)
@@ -97,6 +115,18 @@ func Load(fsys fs.FS, root string, opts Options) (*Corpus, []Problem, error) {
 	probs = append(probs, crossCheck(c, firstPath, now)...)
 	sortProblems(probs)
 	return c, probs, nil
+}
+
+// readError says why a file could not be read, without repeating its path.
+func readError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return "it is a symbolic link to a file that does not exist"
+	}
+	return err.Error()
 }
 
 // parseEntry decodes one file. The entry is usable only when no problem is an Error.
