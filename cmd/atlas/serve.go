@@ -92,6 +92,9 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	for _, p := range probs {
 		log.Warn("content problem", "problem", p.String())
 	}
+	if baseURL == "" {
+		log.Info("no --base-url: feeds, the sitemap and exports use relative addresses")
+	}
 	srv, err := web.New(web.Config{Templates: templatesFS, Static: staticFS, Logger: log, BaseURL: baseURL,
 		RateLimit: rateLimit, RateBurst: rateBurst, TrustedProxies: trusted}, corpus)
 	if err != nil {

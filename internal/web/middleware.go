@@ -74,16 +74,15 @@ func (s *Server) rateLimit() echo.MiddlewareFunc {
 }
 
 // cachePages serves a page from the current state's page cache, or renders it and keeps a
-// copy. Every page is a pure function of the corpus, the index and the URL (and the host, which
-// the feed and sitemap use when no base URL is set), so a copy stays right until the state is
-// replaced.
+// copy. Every page is a pure function of the corpus, the index and the URL, so a copy stays
+// right until the state is replaced.
 func (s *Server) cachePages(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		st := s.state()
 		if st.index == nil || c.Request().Method != http.MethodGet {
 			return next(c)
 		}
-		key := c.Request().Host + " " + c.Request().URL.RequestURI()
+		key := c.Request().URL.RequestURI()
 		if p, ok := st.pages.get(key); ok {
 			h := c.Response().Header()
 			if p.disposition != "" {

@@ -53,7 +53,11 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.handleReady)
 	e.GET("/static/*", s.handleStatic)
 	e.GET("/robots.txt", func(c echo.Context) error {
-		return c.String(http.StatusOK, "User-agent: *\nDisallow: /api/\nSitemap: "+s.baseURL(c)+"/sitemap.xml\n")
+		robots := "User-agent: *\nDisallow: /api/\n"
+		if s.publicURL != "" { // robots.txt takes only an absolute sitemap address
+			robots += "Sitemap: " + s.publicURL + "/sitemap.xml\n"
+		}
+		return c.String(http.StatusOK, robots)
 	})
 
 	// Everything else is a 404 page, and a write is refused: the site is read-only.

@@ -43,7 +43,8 @@ type Config struct {
 	// Timeouts of the HTTP server; zero means the default.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// BaseURL is the site's public address (https://atlas.example.org), used in feeds, the
-	// sitemap and exports; when empty, the address a request came to is used.
+	// sitemap and exports. When empty those use relative addresses: never the Host a request
+	// names, which the client chooses.
 	BaseURL string
 }
 
@@ -57,7 +58,8 @@ type Server struct {
 	static   *staticFiles
 	log      *slog.Logger
 	timeout  time.Duration
-	// publicURL is Config.BaseURL without a trailing slash.
+	// publicURL is Config.BaseURL without a trailing slash: the prefix of every absolute
+	// address the site writes, or "" for relative ones.
 	publicURL string
 	cfg       Config
 }
