@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -249,6 +250,8 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 				switch {
 				case val == "":
 					add(iline, "%s has an empty item", name)
+				case controlChar(val) != "":
+					add(iline, "%s item contains %s: remove it", name, controlChar(val))
 				case seen[val]:
 					add(iline, "%s lists %q twice", name, val)
 				case f.vocab != nil && !f.vocab.Has(val):
@@ -275,6 +278,8 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 		switch {
 		case val == "" || v.Tag == "!!null":
 			add(line, "field %q is empty", name)
+		case controlChar(val) != "":
+			add(line, "field %q contains %s: remove it (write the value on one line)", name, controlChar(val))
 		case f.vocab != nil && !f.vocab.Has(val):
 			add(line, "unknown %s %q: use one of %s", f.vocab.Name, val, f.vocab.List())
 		case f.check != nil && f.check(val, now) != "":
@@ -284,6 +289,18 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 		}
 	}
 	return probs
+}
+
+// controlChar names the first control character in s, or returns "". Front-matter values
+// are single lines of text: a line break, a lone carriage return or another control character
+// would end a line or a field in the exports (RIS tags, CSV rows) and means nothing on a page.
+func controlChar(s string) string {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return fmt.Sprintf("the control character %U", r)
+		}
+	}
+	return ""
 }
 
 // listValues returns the items of a YAML sequence of scalars.
