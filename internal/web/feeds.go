@@ -83,7 +83,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 		defer cancel()
 		res, err := st.index.Search(ctx, req)
 		if err != nil {
-			return err
+			return searchError(err)
 		}
 		for _, h := range res.Hits {
 			if e := st.corpus.Get(h.ID); e != nil {

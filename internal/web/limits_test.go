@@ -103,3 +103,14 @@ func TestLargestSearchPageIsBounded(t *testing.T) {
 		t.Errorf("one filter value too many: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// A search that runs out of time is a 503 that says so, on every page that searches.
+func TestSearchTimeoutIsAnswered(t *testing.T) {
+	s := serveFixture(t, Config{SearchTimeout: time.Nanosecond})
+	for _, target := range []string{"/search?q=screening", "/api/search?q=screening", "/feed.atom?q=screening"} {
+		rec := get(t, s, target)
+		if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "took too long") {
+			t.Errorf("%s: %d %.200s", target, rec.Code, rec.Body)
+		}
+	}
+}
