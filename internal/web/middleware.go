@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -62,7 +64,12 @@ func (s *Server) rateLimit() echo.MiddlewareFunc {
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 			Rate: rate.Limit(s.cfg.RateLimit), Burst: burst, ExpiresIn: 3 * time.Minute}),
-		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		IdentifierExtractor: func(c echo.Context) (string, error) {
+			if key := clientKey(net.ParseIP(c.RealIP())); key != "" {
+				return key, nil
+			}
+			return "", errors.New("no client address")
+		},
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", retry)
 			return &userError{http.StatusTooManyRequests, "Too many requests from your address: wait a moment and try again."}

@@ -106,13 +106,11 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
-	s.e.IPExtractor = echo.ExtractIPDirect()
-	if len(cfg.TrustedProxies) > 0 {
-		var trust []echo.TrustOption
-		for _, n := range cfg.TrustedProxies {
-			trust = append(trust, echo.TrustIPRange(n))
+	s.e.IPExtractor = func(r *http.Request) string {
+		if ip := clientIP(r, cfg.TrustedProxies); ip != nil {
+			return ip.String()
 		}
-		s.e.IPExtractor = echo.ExtractIPFromXFFHeader(append(trust, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))...)
+		return ""
 	}
 	s.routes()
 	return s, nil
