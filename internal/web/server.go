@@ -42,6 +42,10 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// Timeouts of the HTTP server; zero means the default.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// MaxConns bounds the open connections, MaxConnsPerClient those of one client (an IPv4
+	// address or an IPv6 /64; trusted proxies only count towards the total). Zero means the
+	// default. See LimitListener.
+	MaxConns, MaxConnsPerClient int
 	// BaseURL is the site's public address (https://atlas.example.org), used in feeds, the
 	// sitemap and exports. When empty those use relative addresses: never the Host a request
 	// names, which the client chooses.
@@ -54,6 +58,7 @@ type Server struct {
 	current atomic.Pointer[state]
 	// degraded are the reasons, besides content errors, that /readyz reports a degraded state.
 	degraded atomic.Pointer[[]string]
+	conns    *conns
 	views    *views
 	static   *staticFiles
 	log      *slog.Logger
@@ -96,7 +101,13 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 			*d.v = d.def
 		}
 	}
-	s := &Server{log: cfg.Logger, timeout: cfg.SearchTimeout, static: st, publicURL: strings.TrimRight(cfg.BaseURL, "/"), cfg: cfg}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = defaultMaxConns
+	}
+	if cfg.MaxConnsPerClient <= 0 {
+		cfg.MaxConnsPerClient = defaultMaxConnsPerClient
+	}
+	s := &Server{conns: newConns(cfg.MaxConns, cfg.MaxConnsPerClient, cfg.TrustedProxies), log: cfg.Logger, timeout: cfg.SearchTimeout, static: st, publicURL: strings.TrimRight(cfg.BaseURL, "/"), cfg: cfg}
 	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
 	s.views, err = newViews(cfg.Templates, s.templateFuncs())
 	if err != nil {
@@ -152,7 +163,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.e.ServeHTTP(w, r)
 }
 
-// HTTPServer returns an http.Server with bounded header, read, write and idle times.
+// HTTPServer returns an http.Server with bounded header, read, write and idle times. Serve it
+// on LimitListener's listener for the connection limits.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
@@ -162,6 +174,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    16 << 10,
+		ConnState:         s.conns.state,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }
