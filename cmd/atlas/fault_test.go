@@ -186,8 +186,20 @@ func (s *served) stop() {
 // and waits until it listens. env is added to the child's environment.
 func startServe(t *testing.T, env []string, args ...string) *served {
 	t.Helper()
-	cmd := atlasProcess(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--templates", "../../templates", "--static", "../../static"}, args...)...)
+	cmd := serveProcess(t, args...)
 	cmd.Env = append(cmd.Env, env...)
+	return startServed(t, cmd)
+}
+
+// serveProcess is the command of atlas serve on a free port with the repository's templates
+// and static files.
+func serveProcess(t *testing.T, args ...string) *exec.Cmd {
+	return atlasProcess(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--templates", "../../templates", "--static", "../../static"}, args...)...)
+}
+
+// startServed starts an atlas serve command and waits until it listens.
+func startServed(t *testing.T, cmd *exec.Cmd) *served {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

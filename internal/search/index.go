@@ -280,13 +280,24 @@ func closeQuietly(idx bleve.Index) {
 
 // OpenOrBuild opens the index at path, first rebuilding it when it is missing, stale or
 // unreadable. It reports whether it rebuilt and why.
+//
+// Directories that a killed or failed build left beside the index are removed (the caller
+// holds the lock, so no build is running), also when the index opens as it is.
 func OpenOrBuild(ctx context.Context, path string, corpus *content.Corpus) (ix *Index, rebuilt string, err error) {
+	parent, base := filepath.Split(filepath.Clean(path))
+	if parent == "" {
+		parent = "."
+	}
+	removeLeftovers(parent, base)
 	ix, err = Open(path, corpus)
 	if err == nil {
 		return ix, "", nil
 	}
 	reason := err.Error()
 	if _, err := Build(ctx, path, corpus); err != nil {
+		if isReadOnlyFS(err) {
+			return nil, reason, fmt.Errorf("%s: %s, and it cannot be rebuilt on a read-only file system: run atlas build where it can be written, then copy it here", path, reason)
+		}
 		return nil, reason, err
 	}
 	ix, err = Open(path, corpus)

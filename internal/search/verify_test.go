@@ -42,3 +42,25 @@ func TestOpenFindsDamage(t *testing.T) {
 		}
 	}
 }
+
+// Directories a killed build left beside the index are removed when the index is next
+// opened, not only at the next build.
+func TestOpenRemovesLeftovers(t *testing.T) {
+	corpus := mustCorpus(t, "testdata/corpus")
+	path := filepath.Join(t.TempDir(), "atlas.bleve")
+	if _, err := Build(context.Background(), path, corpus); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{path + ".old-1700000000", path + ".tmp-123/index"} {
+		os.MkdirAll(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, "x"), []byte("x"), 0o644)
+	}
+	ix, reason, err := OpenOrBuild(context.Background(), path, corpus)
+	if err != nil || reason != "" {
+		t.Fatalf("OpenOrBuild = %v, %q; want the index opened as it is", err, reason)
+	}
+	ix.Close()
+	if left, _ := filepath.Glob(path + ".*"); len(left) != 0 {
+		t.Errorf("leftovers beside the index: %v", left)
+	}
+}
