@@ -49,3 +49,24 @@ func TestLoadReportsUnreadableFiles(t *testing.T) {
 		t.Errorf("%d errors, want %d: %v", n, len(want), probs)
 	}
 }
+
+// A file over MaxEntryBytes is refused with its size and the limit, without being read whole;
+// one at the limit loads.
+func TestLoadRefusesHugeEntries(t *testing.T) {
+	dir := t.TempDir()
+	head := "---\ntitle: Big\nkind: topic\n---\n"
+	fits := head + strings.Repeat("word ", (MaxEntryBytes-len(head))/5)
+	os.WriteFile(filepath.Join(dir, "fits.md"), []byte(fits), 0o644)
+	os.WriteFile(filepath.Join(dir, "huge.md"), []byte(head+strings.Repeat("word ", 10<<20)), 0o644)
+	c, probs, err := Load(os.DirFS(dir), ".", Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Get("fits") == nil || c.Get("huge") != nil {
+		t.Errorf("loaded %v; want fits and not huge", c.Entries)
+	}
+	want := "huge.md: the file is 51201 KB; an entry may be at most 256 KB: shorten it or split it into several entries"
+	if len(probs) != 1 || probs[0].String() != want {
+		t.Errorf("problems %v, want %q", probs, want)
+	}
+}
