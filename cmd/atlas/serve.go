@@ -32,13 +32,15 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	var watchContent bool
 	var baseURL, proxies, debugAddr string
 	var rateLimit float64
-	var rateBurst int
+	var rateBurst, maxConns, maxConnsPerClient int
 	fs := newFlagSet("serve", stderr, &cfg, true)
 	fs.StringVar(&templates, "templates", envOr("ATLAS_TEMPLATES", "templates"), "templates folder (env ATLAS_TEMPLATES)")
 	fs.StringVar(&static, "static", envOr("ATLAS_STATIC", "static"), "static files folder (env ATLAS_STATIC)")
 	fs.BoolVar(&watchContent, "watch", false, "re-index when a content file is added, changed or removed")
-	fs.Float64Var(&rateLimit, "rate-limit", envFloat("ATLAS_RATE_LIMIT", 20), "API requests per second per client, 0 for no limit (env ATLAS_RATE_LIMIT)")
-	fs.IntVar(&rateBurst, "rate-burst", 40, "API requests one client may make at once")
+	fs.Float64Var(&rateLimit, "rate-limit", envFloat("ATLAS_RATE_LIMIT", 20), "searches (API, search pages, feeds, reading lists) per second per client, 0 for no limit (env ATLAS_RATE_LIMIT)")
+	fs.IntVar(&rateBurst, "rate-burst", 40, "searches one client may make at once")
+	fs.IntVar(&maxConns, "max-conns", envInt("ATLAS_MAX_CONNS", 4096), "open connections at most, in total; kept below the open-file limit (env ATLAS_MAX_CONNS)")
+	fs.IntVar(&maxConnsPerClient, "max-conns-per-client", envInt("ATLAS_MAX_CONNS_PER_CLIENT", 128), "open connections one client (an IPv4 address, an IPv6 /64) may hold; trusted proxies count only towards --max-conns (env ATLAS_MAX_CONNS_PER_CLIENT)")
 	fs.StringVar(&proxies, "trusted-proxy", envOr("ATLAS_TRUSTED_PROXY", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (env ATLAS_TRUSTED_PROXY)")
 	fs.StringVar(&debugAddr, "debug-addr", envOr("ATLAS_DEBUG_ADDR", ""), "serve Go's pprof profiles on this separate address, e.g. 127.0.0.1:6060 (off when empty)")
 	fs.StringVar(&baseURL, "base-url", envOr("ATLAS_BASE_URL", ""), "public address of the site, for feeds, sitemap and exports (env ATLAS_BASE_URL)")
@@ -60,6 +62,12 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	log := newLogger(stderr, cfg.verbose)
+	// Every connection is a file descriptor, and the index, the content and the logs need some
+	// too: the total stays below what the process may open.
+	if n := openFileLimit(); n > 0 && maxConns > n-fdReserve {
+		maxConns = max(16, n-fdReserve)
+		log.Info("connection limit lowered to fit the open-file limit", "max-conns", maxConns, "open-file limit", n)
+	}
 	// The heap is small and mostly short-lived request garbage: collecting less often raised the
 	// throughput of distinct searches by about half (docs/performance.md), and the memory limit
 	// keeps the process under 200 MB. Either can be set from the environment instead.
@@ -94,8 +102,12 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	for _, p := range probs {
 		log.Warn("content problem", "problem", p.String())
 	}
+	if baseURL == "" {
+		log.Info("no --base-url: feeds, the sitemap and exports use relative addresses")
+	}
 	srv, err := web.New(web.Config{Templates: templatesFS, Static: staticFS, Logger: log, BaseURL: baseURL,
-		RateLimit: rateLimit, RateBurst: rateBurst, TrustedProxies: trusted, ContentDir: cmp.Or(contentFrom, "content")}, corpus)
+		RateLimit: rateLimit, RateBurst: rateBurst, TrustedProxies: trusted, ContentDir: cmp.Or(contentFrom, "content"),
+		MaxConns: maxConns, MaxConnsPerClient: maxConnsPerClient}, corpus)
 	if err != nil {
 		return err
 	}
@@ -125,7 +137,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	}
 	hs := srv.HTTPServer(cfg.addr)
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() { served <- hs.Serve(srv.LimitListener(ln)) }()
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "entries", corpus.Len())
 
 	// The site answers (with /readyz 503) while the index is opened or built.
@@ -182,6 +194,16 @@ func parseCIDRs(list string) ([]*net.IPNet, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// fdReserve is the file descriptors kept for everything but connections.
+const fdReserve = 128
+
+func envInt(key string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return v
+	}
+	return def
 }
 
 func envFloat(key string, def float64) float64 {

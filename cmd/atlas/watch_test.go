@@ -89,3 +89,105 @@ func TestWatchReindexes(t *testing.T) {
 	waitFor(t, ts.URL+"/api/search?q=beavers", `"total":0`, true)
 	waitFor(t, ts.URL+"/api/search?q=aardvarks", `"id":"a"`, true)
 }
+
+// startWatch serves the n topic entries writeCorpus writes (about "word") under --watch, and
+// returns the content folder, the index path and the server's URL.
+func startWatch(t *testing.T, n int, word string) (cfg config, url string) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg = config{content: filepath.Join(dir, "content"), index: filepath.Join(dir, "index", "atlas.bleve")}
+	writeCorpus(t, cfg.content, n, word)
+	stamp := contentStamp(cfg.content)
+	corpus, probs, err := loadCorpus(cfg.content)
+	if err != nil || len(probs) > 0 {
+		t.Fatal(err, probs)
+	}
+	ix, _, err := search.OpenOrBuild(context.Background(), cfg.index, corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Templates: os.DirFS("../../templates"), Static: os.DirFS("../../static")}, corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Update(corpus, ix, nil)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go watch(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg, srv, corpus, ix, stamp)
+	return cfg, ts.URL
+}
+
+// Emptying content/ under --watch keeps the corpus served and turns /readyz degraded; putting
+// the files back makes it ready again.
+func TestWatchRefusesEmptiedContent(t *testing.T) {
+	cfg, url := startWatch(t, 10, "quokka")
+	waitFor(t, url+"/readyz", `"status":"ready"`, true)
+	saved := t.TempDir()
+	os.Rename(cfg.content, filepath.Join(saved, "content"))
+	os.Mkdir(cfg.content, 0o755)
+
+	ready := waitFor(t, url+"/readyz", `"status":"degraded"`, true)
+	if !strings.Contains(ready, "reload refused") || !strings.Contains(ready, "0 of the 10 entries") {
+		t.Errorf("/readyz does not say why: %s", ready)
+	}
+	waitFor(t, url+"/api/search?q=quokka", `"total":10`, true)
+
+	os.Remove(cfg.content)
+	os.Rename(filepath.Join(saved, "content"), cfg.content)
+	os.WriteFile(filepath.Join(cfg.content, "e00000.md"), []byte("---\ntitle: Entry about wombats\nkind: topic\n---\nWombats.\n"), 0o644)
+	waitFor(t, url+"/readyz", `"status":"ready"`, true)
+	waitFor(t, url+"/api/search?q=wombats", `"total":1`, true)
+}
+
+// A re-index that fails is reported on /readyz and tried again without any further change to
+// the content.
+func TestWatchRetriesFailedReindex(t *testing.T) {
+	cfg, url := startWatch(t, 3, "okapi")
+	// A file where the index's folder was makes the next build fail; the open index lives on.
+	folder := filepath.Dir(cfg.index)
+	if err := os.Rename(folder, folder+"-moved"); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(folder, []byte("in the way"), 0o644)
+	os.WriteFile(filepath.Join(cfg.content, "new.md"), []byte("---\ntitle: Entry about tapirs\nkind: topic\n---\nTapirs.\n"), 0o644)
+
+	ready := waitFor(t, url+"/readyz", `"status":"degraded"`, true)
+	if !strings.Contains(ready, "reload failed") || !strings.Contains(ready, "re-indexing") {
+		t.Errorf("/readyz does not say why: %s", ready)
+	}
+	waitFor(t, url+"/api/search?q=okapi", `"total":3`, true)
+
+	os.Remove(folder)
+	waitFor(t, url+"/api/search?q=tapirs", `"total":1`, true)
+	waitFor(t, url+"/readyz", `"status":"ready"`, true)
+}
+
+// A dangling symbolic link or a loop of links under --watch is reported like any broken file,
+// and later changes are still picked up.
+func TestWatchSurvivesBrokenLinks(t *testing.T) {
+	cfg, url := startWatch(t, 3, "ibex")
+	os.Symlink("nowhere.md", filepath.Join(cfg.content, "dangling.md"))
+	os.Symlink("loop.md", filepath.Join(cfg.content, "loop.md"))
+	ready := waitFor(t, url+"/readyz", "dangling.md: cannot be read", true)
+	if !strings.Contains(ready, "loop.md: cannot be read") || !strings.Contains(ready, `"status":"degraded"`) {
+		t.Errorf("/readyz: %s", ready)
+	}
+	os.WriteFile(filepath.Join(cfg.content, "new.md"), []byte("---\ntitle: Entry about yaks\nkind: topic\n---\nYaks.\n"), 0o644)
+	waitFor(t, url+"/api/search?q=yaks", `"total":1`, true)
+	waitFor(t, url+"/api/search?q=ibex", `"total":3`, true)
+}
+
+// serve starts with a broken link in content/ and serves the rest.
+func TestServeStartsWithBrokenLink(t *testing.T) {
+	dir := t.TempDir()
+	content := filepath.Join(dir, "content")
+	writeCorpus(t, content, 3, "gnu")
+	os.Symlink("nowhere.md", filepath.Join(content, "dangling.md"))
+	s := startServe(t, nil, "--content", content, "--index", filepath.Join(dir, "atlas.bleve"))
+	defer s.stop()
+	s.waitReady(t)
+	waitFor(t, s.url+"/api/search?q=gnu", `"total":3`, true)
+	waitFor(t, s.url+"/readyz", "dangling.md: cannot be read", true)
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -45,6 +46,7 @@ type field struct {
 	// decode reads a field that holds a map or a list of maps; it replaces set.
 	decode     func(e *Entry, n *yaml.Node, now time.Time, add adder)
 	mayBeEmpty bool // a required list that may be [] (stages: the same for all research)
+	multiline  bool // line breaks are allowed: a curator's notes, never exported
 }
 
 var (
@@ -134,7 +136,7 @@ var fields = map[string]field{
 	"supersedes": {kinds: []Kind{TechList}, check: checkID,
 		set: func(e *Entry, s string, _ []string) { e.Supersedes = s }},
 	"categories": {kinds: []Kind{TechList}, required: []Kind{TechList}, decode: decodeCategories},
-	"notes":      {kinds: allKinds, set: func(e *Entry, s string, _ []string) { e.Notes = s }},
+	"notes":      {kinds: allKinds, multiline: true, set: func(e *Entry, s string, _ []string) { e.Notes = s }},
 	"updated": {kinds: allKinds, check: checkDay,
 		set: func(e *Entry, s string, _ []string) { e.Updated = s }},
 	"related": {list: true, kinds: allKinds, check: checkID,
@@ -307,6 +309,8 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 				switch {
 				case val == "":
 					add(iline, "%s has an empty item", name)
+				case controlChar(val, false) != "":
+					add(iline, "%s item contains %s: remove it", name, controlChar(val, false))
 				case seen[val]:
 					add(iline, "%s lists %q twice", name, val)
 				case f.vocab != nil && !f.vocab.Has(val):
@@ -333,6 +337,8 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 		switch {
 		case val == "" || v.Tag == "!!null":
 			add(line, "field %q is empty", name)
+		case controlChar(val, f.multiline) != "":
+			add(line, "field %q contains %s: remove it (write the value on one line)", name, controlChar(val, f.multiline))
 		case f.vocab != nil && !f.vocab.Has(val):
 			add(line, "unknown %s %q: use one of %s", f.vocab.Name, val, f.vocab.List())
 		case f.check != nil && f.check(val, now) != "":
@@ -342,6 +348,21 @@ func decodeFrontMatter(e *Entry, fm []byte, now time.Time) []Problem {
 		}
 	}
 	return probs
+}
+
+// controlChar names the first control character in s, or returns "". Front-matter values
+// are single lines of text: a line break, a lone carriage return or another control character
+// would end a line or a field in the exports (RIS tags, CSV rows) and means nothing on a page.
+func controlChar(s string, lineBreaks bool) string {
+	for _, r := range s {
+		if lineBreaks && r == '\n' {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return fmt.Sprintf("the control character %U", r)
+		}
+	}
+	return ""
 }
 
 // listValues returns the items of a YAML sequence of scalars.

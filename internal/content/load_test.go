@@ -183,3 +183,16 @@ func TestRender(t *testing.T) {
 		t.Errorf("Text = %q: words of adjacent blocks must stay apart", e.Text)
 	}
 }
+
+// Notes are a curator's multi-line caveats: their line breaks are kept, not refused as control
+// characters.
+func TestNotesKeepLineBreaks(t *testing.T) {
+	file := strings.Replace(goodGuidance, "summary: A good entry.\n", "summary: A good entry.\nnotes: |\n  The month is a guess.\n  Looked for on 2026-11-01.\n", 1)
+	c, probs := load(t, map[string]string{"g.md": file})
+	if Errors(probs) > 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	if got := c.Get("g").Notes; got != "The month is a guess.\nLooked for on 2026-11-01." {
+		t.Errorf("notes = %q", got)
+	}
+}

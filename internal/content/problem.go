@@ -26,7 +26,7 @@ func (s Severity) String() string {
 // Problem is one thing wrong with one content file.
 type Problem struct {
 	Path     string
-	Line     int
+	Line     int // from 1; 0 when the problem is with the file as a whole
 	Message  string
 	Severity Severity
 	// Rule names an upkeep warning (one of the Rule constants) that atlas check --strict
@@ -56,11 +56,16 @@ func Strict(ps []Problem) []Problem {
 	return out
 }
 
+// String is "path:line: message", or "path: message" for a problem of the whole file (Line 0).
 func (p Problem) String() string {
-	if p.Severity == Warning {
-		return fmt.Sprintf("%s:%d: warning: %s", p.Path, p.Line, p.Message)
+	where := p.Path
+	if p.Line > 0 {
+		where = fmt.Sprintf("%s:%d", p.Path, p.Line)
 	}
-	return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Message)
+	if p.Severity == Warning {
+		return fmt.Sprintf("%s: warning: %s", where, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", where, p.Message)
 }
 
 func sortProblems(ps []Problem) {

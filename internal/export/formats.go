@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/research-security-atlas/atlas/internal/content"
 )
@@ -24,7 +26,7 @@ func writeMarkdown(w io.Writer, groups []Group, opts Options) error {
 			for _, e := range t.Entries {
 				b.WriteString("- ")
 				if e.SourceURL != "" {
-					fmt.Fprintf(&b, "[%s](<%s>)", mdEscape(e.Title), e.SourceURL)
+					fmt.Fprintf(&b, "[%s](<%s>)", mdEscape(e.Title), safeURL(e.SourceURL))
 				} else {
 					b.WriteString(mdEscape(e.Title))
 				}
@@ -45,7 +47,7 @@ func writeMarkdown(w io.Writer, groups []Group, opts Options) error {
 					fmt.Fprintf(&b, ". %s", mdEscape(strings.TrimSuffix(e.Summary, ".")+"."))
 				}
 				if u := atlasURL(opts, e); u != "" {
-					fmt.Fprintf(&b, " ([in the Atlas](<%s>))", u)
+					fmt.Fprintf(&b, " ([in the Atlas](<%s>))", safeURL(u))
 				}
 				b.WriteString("\n")
 			}
@@ -55,10 +57,40 @@ func writeMarkdown(w io.Writer, groups []Group, opts Options) error {
 	return err
 }
 
-// mdEscape keeps text from being read as Markdown syntax.
+// mdEscape keeps text from being read as Markdown syntax, on one line.
 func mdEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "`", "\\`", "<", `\<`, ">", `\>`, "#", `\#`, "|", `\|`, "\n", " ")
-	return r.Replace(s)
+	r := strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "`", "\\`", "<", `\<`, ">", `\>`, "#", `\#`, "|", `\|`)
+	return r.Replace(oneLine(s))
+}
+
+// oneLine turns every control character, and the Unicode line and paragraph separators, into
+// a space: some reader of each format ends a line, and with it a field, at any of them (a lone
+// carriage return starts a new RIS tag).
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// safeURL percent-encodes what would end a URL early in an export: braces and backslashes
+// (a BibTeX field, \url), angle brackets (a Markdown link), quotes, spaces and control
+// characters. The address stays the same for every client that follows it.
+func safeURL(u string) string {
+	var b strings.Builder
+	for _, r := range u {
+		if r <= ' ' || r == 0x7f || strings.ContainsRune(`{}\<>"`+"`", r) || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			var buf [utf8.UTFMax]byte
+			for _, c := range buf[:utf8.EncodeRune(buf[:], r)] {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // CSVHeader is the first row of the CSV export.
@@ -152,11 +184,11 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// bibtexEscape protects the characters BibTeX and LaTeX treat specially.
+// bibtexEscape protects the characters BibTeX and LaTeX treat specially, on one line.
 func bibtexEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\textbackslash{}`, "{", `\{`, "}", `\}`, "&", `\&`, "%", `\%`, "$", `\$`,
-		"#", `\#`, "_", `\_`, "~", `\textasciitilde{}`, "^", `\textasciicircum{}`, "\n", " ")
-	return r.Replace(s)
+		"#", `\#`, "_", `\_`, "~", `\textasciitilde{}`, "^", `\textasciicircum{}`)
+	return r.Replace(oneLine(s))
 }
 
 var months = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
@@ -190,7 +222,7 @@ func writeBibTeX(w io.Writer, groups []Group, opts Options) error {
 				fmt.Fprintf(&b, "  month = %s,\n", months[m-1])
 			}
 		}
-		field("url", e.SourceURL)
+		field("url", safeURL(e.SourceURL))
 		field("language", content.LanguageName(e.Language))
 		field("abstract", bibtexEscape(e.Summary))
 		field("keywords", bibtexEscape(strings.Join(append(append([]string{}, e.Topics...), e.Themes...), ", ")))
@@ -199,7 +231,7 @@ func writeBibTeX(w io.Writer, groups []Group, opts Options) error {
 			note += "; " + content.StatusVocab.Label(e.Status)
 		}
 		if u := atlasURL(opts, e); u != "" {
-			note += "; Research Security Atlas: \\url{" + u + "}"
+			note += "; Research Security Atlas: \\url{" + safeURL(u) + "}"
 		}
 		field("note", note)
 		field("urldate", e.LastVerified)
@@ -220,7 +252,7 @@ func writeRIS(w io.Writer, groups []Group, opts Options) error {
 	var b strings.Builder
 	each(groups, func(_ Group, _ TypeGroup, e *content.Entry) error {
 		tag := func(t, v string) {
-			if v = strings.TrimSpace(strings.ReplaceAll(v, "\n", " ")); v != "" {
+			if v = strings.TrimSpace(oneLine(v)); v != "" {
 				fmt.Fprintf(&b, "%s  - %s\r\n", t, v)
 			}
 		}

@@ -183,7 +183,10 @@ func write(ctx context.Context, dir string, corpus *content.Corpus) error {
 		idx.Close()
 		return err
 	}
-	return idx.Close()
+	if err := idx.Close(); err != nil {
+		return err
+	}
+	return writeChecksums(dir)
 }
 
 // swap renames built to path. The old index, if any, is moved aside first and removed after,
@@ -224,11 +227,25 @@ var ErrStale = errors.New("index is stale")
 // Open opens the index at path read-only and checks that it was built from corpus. It returns
 // ErrStale (wrapped) when the fingerprints differ, and another error when the index is missing
 // or unreadable; either way the caller should rebuild.
-func Open(path string, corpus *content.Corpus) (*Index, error) {
+func Open(path string, corpus *content.Corpus) (ix *Index, err error) {
 	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err != nil {
 		return nil, fmt.Errorf("no index at %s", path)
 	}
-	idx, err := bleve.OpenUsing(path, map[string]any{"read_only": true, "bolt_timeout": "1s"})
+	if err := verify(path); err != nil {
+		return nil, fmt.Errorf("index %s is damaged: %w", path, err)
+	}
+	// The checksums catch damage on disk; a panic while reading is still an unreadable index
+	// to rebuild, not a crash.
+	var idx bleve.Index
+	defer func() {
+		if r := recover(); r != nil {
+			if idx != nil {
+				closeQuietly(idx)
+			}
+			ix, err = nil, fmt.Errorf("reading index %s: %v", path, r)
+		}
+	}()
+	idx, err = bleve.OpenUsing(path, map[string]any{"read_only": true, "bolt_timeout": "1s"})
 	if err != nil {
 		return nil, fmt.Errorf("opening index %s: %w", path, err)
 	}
@@ -247,7 +264,7 @@ func Open(path string, corpus *content.Corpus) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("index %s holds %d documents, content has %d: %w", path, n, corpus.Len(), ErrStale)
 	}
-	ix, err := newIndex(idx, path, want, corpus)
+	ix, err = newIndex(idx, path, want, corpus)
 	if err != nil {
 		idx.Close()
 		return nil, err
@@ -255,15 +272,32 @@ func Open(path string, corpus *content.Corpus) (*Index, error) {
 	return ix, nil
 }
 
+// closeQuietly closes an index that has already failed, whatever its state.
+func closeQuietly(idx bleve.Index) {
+	defer func() { recover() }()
+	idx.Close()
+}
+
 // OpenOrBuild opens the index at path, first rebuilding it when it is missing, stale or
 // unreadable. It reports whether it rebuilt and why.
+//
+// Directories that a killed or failed build left beside the index are removed (the caller
+// holds the lock, so no build is running), also when the index opens as it is.
 func OpenOrBuild(ctx context.Context, path string, corpus *content.Corpus) (ix *Index, rebuilt string, err error) {
+	parent, base := filepath.Split(filepath.Clean(path))
+	if parent == "" {
+		parent = "."
+	}
+	removeLeftovers(parent, base)
 	ix, err = Open(path, corpus)
 	if err == nil {
 		return ix, "", nil
 	}
 	reason := err.Error()
 	if _, err := Build(ctx, path, corpus); err != nil {
+		if isReadOnlyFS(err) {
+			return nil, reason, fmt.Errorf("%s: %s, and it cannot be rebuilt on a read-only file system: run atlas build where it can be written, then copy it here", path, reason)
+		}
 		return nil, reason, err
 	}
 	ix, err = Open(path, corpus)

@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -117,6 +118,30 @@ type memory struct {
 	facetOffset []int                // facet i's value v is counted at facetOffset[i]+v
 	titles      map[string][]int32   // lower-case title -> documents
 	acronyms    map[string][]int32   // analysed acronym a title gives in parentheses -> documents
+	// budget is how many more terms, postings and occurrences loading may read (see spend).
+	budget int
+}
+
+// loadBudget bounds what loading reads from an index built from corpus. Every term, posting
+// and occurrence stands for at least one byte of the indexed text, so an index that yields more
+// is damaged, and its reading stops instead of allocating without bound.
+func loadBudget(corpus *content.Corpus) int {
+	n := 1024
+	for _, e := range corpus.Entries {
+		d := newDocument(e)
+		for _, t := range append([]string{d.Title, d.Summary, d.Meta, d.Terms, d.Tags}, d.Sections...) {
+			n += 3 * (len(t) + 1)
+		}
+	}
+	return n
+}
+
+var errOverBudget = errors.New("the index holds more terms than its content has: it is damaged")
+
+// spend takes n from the budget and reports whether any was left.
+func (m *memory) spend(n int) bool {
+	m.budget -= n
+	return m.budget >= 0
 }
 
 // loadMemory reads idx's postings and joins them with what corpus says of each entry.
@@ -131,7 +156,8 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 	}
 	defer r.Close()
 
-	m := &memory{byID: map[string]int32{}, terms: map[string]*termPostings{}, titles: map[string][]int32{}}
+	m := &memory{byID: map[string]int32{}, terms: map[string]*termPostings{}, titles: map[string][]int32{},
+		budget: loadBudget(corpus)}
 	m.facets = make([]facetValues, len(Facets))
 	for i := range m.facets {
 		m.facets[i].ids = map[string]uint16{}
@@ -243,6 +269,10 @@ func (m *memory) loadField(r index.IndexReader, f field, docOf map[string]int32)
 		if e == nil {
 			break
 		}
+		if !m.spend(1) {
+			dict.Close()
+			return errOverBudget
+		}
 		terms = append(terms, e.Term)
 	}
 	dict.Close()
@@ -267,6 +297,10 @@ func (m *memory) loadField(r index.IndexReader, f field, docOf map[string]int32)
 			doc, ok := docOf[string(d.ID)]
 			if !ok {
 				continue
+			}
+			if !m.spend(1 + len(d.Vectors)) {
+				tfr.Close()
+				return errOverBudget
 			}
 			if n := len(p.docs); n > 0 && p.docs[n-1] >= doc {
 				sorted = false

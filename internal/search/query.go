@@ -150,13 +150,23 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Results, error) {
 	}
 	sc := getScratch(len(ix.mem.docs))
 	defer putScratch(sc)
-	tm := ix.textMatch(r.Query, sc)
+	tm, err := ix.textMatch(ctx, r.Query, sc)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	out := ix.collect(tm, r, sc)
 	if tm != nil {
 		sc.release(tm.scores)
 		if out.Total == 0 {
-			ix.didYouMean(r, out, sc)
+			ix.didYouMean(ctx, r, out, sc)
 		}
+	}
+	// A suggestion cut short by ctx would be wrong; the whole answer is then late anyway.
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	out.Took = time.Since(start)
 	return out, nil

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -58,7 +59,7 @@ func TestSnippetsAsBleveCutsThem(t *testing.T) {
 	for _, q := range []string{"research security", "partner screening", "export control dual use", "kennisveiligheid",
 		"reserch securty", `"open as possible"`, "sécurité", "Wissenssicherheit", "university partnerships", "NSPM-33"} {
 		sc := getScratch(len(ix.mem.docs))
-		tm := ix.textMatch(q, sc)
+		tm, _ := ix.textMatch(context.Background(), q, sc)
 		for d, s := range tm.scores {
 			if s <= 0 {
 				continue

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -29,10 +30,13 @@ type textMatch struct {
 // word is), entries with the query's words side by side, findings on the guiding question the
 // query asks, and guidance for queries that ask for a document. docs/search.md describes each
 // step.
-func (ix *Index) textMatch(q string, sc *scratch) *textMatch {
+//
+// It stops with ctx's error when ctx is done, checked before each unit: a unit reads the
+// postings of every form of its words in every field, and a long query has dozens.
+func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMatch, error) {
 	parts := ix.parse(q)
 	if len(parts) == 0 {
-		return nil
+		return nil, nil
 	}
 	tm := &textMatch{sc: sc}
 	// Each part weighs as much as its words are rare: log(1 + N/df) summed.
@@ -80,6 +84,10 @@ func (ix *Index) textMatch(q string, sc *scratch) *textMatch {
 	}
 	concepts := 0
 	for i := 0; i < len(parts); {
+		if err := ctx.Err(); err != nil {
+			sc.release(scores, matched, fixed)
+			return nil, err
+		}
 		p := parts[i]
 		switch {
 		case p.phrase:
@@ -125,7 +133,7 @@ func (ix *Index) textMatch(q string, sc *scratch) *textMatch {
 	sc.release(matched, fixed)
 	ix.addBonuses(q, parts, weights, total, jurisOf, scores, tm)
 	tm.scores = scores
-	return tm
+	return tm, nil
 }
 
 // addBonuses adds the fixed bonuses to the entries the text matches, applies the priors, and
@@ -647,7 +655,7 @@ func askedTypes(parts []queryPart) (bool, []string) {
 // didYouMean fills in out.Suggestion for a query that found nothing: every word the corpus
 // does not know becomes the nearest word it does (the closest, then the most frequent), or is
 // left out when there is none; the suggestion is kept only when it finds something.
-func (ix *Index) didYouMean(r Request, out *Results, sc *scratch) {
+func (ix *Index) didYouMean(ctx context.Context, r Request, out *Results, sc *scratch) {
 	var parts []string
 	changed := false
 	for _, p := range splitQuery(r.Query) {
@@ -683,8 +691,8 @@ func (ix *Index) didYouMean(r Request, out *Results, sc *scratch) {
 		return
 	}
 	suggestion := strings.Join(parts, " ")
-	tm := ix.textMatch(suggestion, sc)
-	if tm == nil {
+	tm, err := ix.textMatch(ctx, suggestion, sc)
+	if tm == nil || err != nil {
 		return
 	}
 	total := ix.count(tm, r.Filters)

@@ -83,7 +83,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 		defer cancel()
 		res, err := st.index.Search(ctx, req)
 		if err != nil {
-			return err
+			return searchError(err)
 		}
 		for _, h := range res.Hits {
 			if e := st.corpus.Get(h.ID); e != nil {
@@ -103,9 +103,9 @@ func (s *Server) handleFeed(c echo.Context) error {
 	if len(entries) > feedSize {
 		entries = entries[:feedSize]
 	}
-	base := s.baseURL(c)
+	base := s.publicURL
 	self := base + c.Request().URL.RequestURI()
-	f := atomFeed{Title: title, ID: self, Updated: "1970-01-01T00:00:00Z",
+	f := atomFeed{Title: title, ID: feedID(q), Updated: "1970-01-01T00:00:00Z",
 		Links: []atomLink{{Href: self, Rel: "self", Type: "application/atom+xml"},
 			{Href: base + strings.Replace(c.Request().URL.RequestURI(), "/feed.atom", "/search", 1), Rel: "alternate", Type: "text/html"}}}
 	f.Author.Name = "Research Security Atlas"
@@ -113,7 +113,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 		if i == 0 {
 			f.Updated = atomTime(e.Changed())
 		}
-		ae := atomEntry{Title: e.Title, ID: base + "/docs/" + url.PathEscape(e.ID), Updated: atomTime(e.Changed()),
+		ae := atomEntry{Title: e.Title, ID: tagPrefix + "docs/" + e.ID, Updated: atomTime(e.Changed()),
 			Links:   []atomLink{{Href: base + "/docs/" + url.PathEscape(e.ID), Rel: "alternate", Type: "text/html"}},
 			Summary: e.Summary, Category: []atomCat{{Term: string(e.Kind), Label: content.KindVocab.Label(string(e.Kind))}}}
 		if e.SourceURL != "" {
@@ -131,6 +131,18 @@ func (s *Server) handleFeed(c echo.Context) error {
 		f.Entries = append(f.Entries, ae)
 	}
 	return writeXML(c, "application/atom+xml; charset=utf-8", f)
+}
+
+// tagPrefix starts every Atom id: a tag: URI (RFC 4151) is the same whatever address the
+// site is served at, so moving it or setting --base-url re-announces nothing.
+const tagPrefix = "tag:research-security-atlas.github.io,2026:"
+
+// feedID names the feed of a search by its parameters in a fixed order.
+func feedID(q url.Values) string {
+	if len(q) == 0 {
+		return tagPrefix + "feed"
+	}
+	return tagPrefix + "feed?" + q.Encode()
 }
 
 // describeSearch names a search in words, for a feed title.
@@ -177,7 +189,7 @@ type sitemap struct {
 
 func (s *Server) handleSitemap(c echo.Context) error {
 	st := s.state()
-	base := s.baseURL(c)
+	base := s.publicURL
 	sm := sitemap{}
 	for _, p := range []string{"/", "/search", "/countries", "/compare", "/reading-list", "/glossary", "/timeline", "/about"} {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + p})
@@ -210,7 +222,7 @@ type openSearch struct {
 }
 
 func (s *Server) handleOpenSearch(c echo.Context) error {
-	base := s.baseURL(c)
+	base := s.publicURL
 	o := openSearch{ShortName: "Research Security Atlas", Description: "Search research-security guidance and workshop findings", InputEncoding: "UTF-8"}
 	o.URLs = append(o.URLs, struct {
 		Type     string `xml:"type,attr"`

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -47,8 +49,9 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// rateLimit limits each client's /api/ requests. The client is the connection's address (or
-// the address a trusted proxy reports): a header any client can set never decides.
+// rateLimit limits each client's requests to the routes it is given to, all from one budget.
+// The client is the connection's address (or the address a trusted proxy reports): a header
+// any client can set never decides.
 func (s *Server) rateLimit() echo.MiddlewareFunc {
 	if s.cfg.RateLimit <= 0 {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
@@ -61,7 +64,12 @@ func (s *Server) rateLimit() echo.MiddlewareFunc {
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 			Rate: rate.Limit(s.cfg.RateLimit), Burst: burst, ExpiresIn: 3 * time.Minute}),
-		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		IdentifierExtractor: func(c echo.Context) (string, error) {
+			if key := clientKey(net.ParseIP(c.RealIP())); key != "" {
+				return key, nil
+			}
+			return "", errors.New("no client address")
+		},
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", retry)
 			return &userError{http.StatusTooManyRequests, "Too many requests from your address: wait a moment and try again."}
@@ -73,16 +81,15 @@ func (s *Server) rateLimit() echo.MiddlewareFunc {
 }
 
 // cachePages serves a page from the current state's page cache, or renders it and keeps a
-// copy. Every page is a pure function of the corpus, the index and the URL (and the host, which
-// the feed and sitemap use when no base URL is set), so a copy stays right until the state is
-// replaced.
+// copy. Every page is a pure function of the corpus, the index and the URL, so a copy stays
+// right until the state is replaced.
 func (s *Server) cachePages(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		st := s.state()
 		if st.index == nil || c.Request().Method != http.MethodGet {
 			return next(c)
 		}
-		key := c.Request().Host + " " + c.Request().URL.RequestURI()
+		key := c.Request().URL.RequestURI()
 		if p, ok := st.pages.get(key); ok {
 			h := c.Response().Header()
 			if p.disposition != "" {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -110,6 +111,10 @@ func ref(e *content.Entry) relatedRef {
 	return relatedRef{ID: e.ID, Title: e.Title, Href: "/docs/" + url.PathEscape(e.ID), Kind: string(e.Kind)}
 }
 
+// handleReady answers 503 until the index is open, then 200: "ready", or "degraded" with the
+// reasons when content has errors or the last reload or re-index failed. A degraded server
+// still answers every request from its last good corpus, so it stays in the load balancer;
+// monitoring alerts on the status.
 func (s *Server) handleReady(c echo.Context) error {
 	st := s.state()
 	out := map[string]any{"status": "ready", "entries": st.corpus.Len()}
@@ -119,6 +124,17 @@ func (s *Server) handleReady(c echo.Context) error {
 	}
 	if len(problems) > 0 {
 		out["content_problems"] = problems
+	}
+	var degraded []string
+	if n := content.Errors(st.problems); n > 0 {
+		degraded = append(degraded, fmt.Sprintf("%d content errors: those files are left out or keep their last good version (see content_problems)", n))
+	}
+	if d := s.degraded.Load(); d != nil {
+		degraded = append(degraded, *d...)
+	}
+	if len(degraded) > 0 {
+		out["status"] = "degraded"
+		out["degraded"] = degraded
 	}
 	if st.index == nil {
 		out["status"] = "building index"

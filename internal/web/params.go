@@ -13,8 +13,10 @@ import (
 )
 
 const (
-	maxQueryLen    = 500
-	maxValues      = 50
+	maxQueryLen = 500
+	// maxValues bounds the filter values of one request, over all facets: each selected value
+	// adds a link of the whole search to the page, so the page grows with their square.
+	maxValues      = 30
 	defaultSize    = 20
 	maxSize        = 100
 	maxPage        = 1000
@@ -71,11 +73,15 @@ func parseSearch(v url.Values) (search.Request, error) {
 	}
 	r.Query = strings.Join(strings.Fields(q), " ")
 
+	given := 0
+	for _, f := range search.Facets {
+		given += len(v[f])
+	}
+	if given > maxValues {
+		return r, badRequest(fmt.Sprintf("%d filter values given; at most %d are allowed in one search", given, maxValues))
+	}
 	for _, f := range search.Facets {
 		vals := v[f]
-		if len(vals) > maxValues {
-			return r, badRequest(fmt.Sprintf("%s is given %d times; at most %d values are allowed", f, len(vals), maxValues))
-		}
 		seen := map[string]bool{}
 		for _, val := range vals {
 			val = strings.TrimSpace(val)

@@ -128,22 +128,10 @@ func (s *Server) handleReadingListExport(f export.Format) echo.HandlerFunc {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := export.Write(&buf, f, export.ReadingList(st.catalog, filters), export.Options{BaseURL: s.baseURL(c)}); err != nil {
+		if err := export.Write(&buf, f, export.ReadingList(st.catalog, filters), export.Options{BaseURL: s.publicURL}); err != nil {
 			return err
 		}
 		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="research-security-reading-list.%s"`, f.Ext))
 		return c.Blob(http.StatusOK, f.MediaType, buf.Bytes())
 	}
-}
-
-// baseURL is the configured public address, or the one the request came to.
-func (s *Server) baseURL(c echo.Context) string {
-	if s.publicURL != "" {
-		return s.publicURL
-	}
-	scheme := "http"
-	if c.Request().TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request().Host
 }

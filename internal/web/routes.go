@@ -11,15 +11,6 @@ import (
 
 func (s *Server) routes() {
 	e := s.e
-	// HEAD is answered as GET; net/http drops the body.
-	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if c.Request().Method == http.MethodHead {
-				c.Request().Method = http.MethodGet
-			}
-			return next(c)
-		}
-	})
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
@@ -30,8 +21,11 @@ func (s *Server) routes() {
 	e.Use(middleware.BodyLimit("16K"))
 	e.Use(s.logRequests)
 
+	// One budget per client covers the API and every page that searches or filters the corpus:
+	// those are the requests that cost work, and a page cache miss costs as much as an API call.
+	limit := s.rateLimit()
 	e.GET("/", s.handleHome, s.cachePages)
-	e.GET("/search", s.handleSearchPage, s.cachePages)
+	e.GET("/search", s.handleSearchPage, limit, s.cachePages)
 	e.GET("/docs/:id", s.handleDocPage, s.cachePages)
 	e.GET("/countries", s.handleCountries, s.cachePages)
 	e.GET("/countries/:code", s.handleCountry, s.cachePages)
@@ -41,12 +35,12 @@ func (s *Server) routes() {
 	e.GET("/glossary", s.handleGlossary, s.cachePages)
 	e.GET("/timeline", s.handleTimeline, s.cachePages)
 	e.GET("/about", s.handleAbout, s.cachePages)
-	e.GET("/reading-list", s.handleReadingList, s.cachePages)
+	e.GET("/reading-list", s.handleReadingList, limit, s.cachePages)
 	for _, f := range export.Formats {
-		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), s.cachePages)
+		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), limit, s.cachePages)
 	}
 
-	api := e.Group("/api", s.rateLimit())
+	api := e.Group("/api", limit)
 	api.GET("/search", s.handleAPISearch)
 	api.GET("/suggest", s.handleAPISuggest, s.cachePages)
 	api.GET("/docs/:id", s.handleAPIDoc, s.cachePages)
@@ -60,14 +54,18 @@ func (s *Server) routes() {
 	e.GET("/upkeep", s.handleUpkeep)
 	e.GET("/upkeep.atom", s.handleUpkeepFeed)
 
-	e.GET("/feed.atom", s.handleFeed, s.cachePages)
+	e.GET("/feed.atom", s.handleFeed, limit, s.cachePages)
 	e.GET("/sitemap.xml", s.handleSitemap, s.cachePages)
 	e.GET("/opensearch.xml", s.handleOpenSearch, s.cachePages)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.handleReady)
 	e.GET("/static/*", s.handleStatic)
 	e.GET("/robots.txt", func(c echo.Context) error {
-		return c.String(http.StatusOK, "User-agent: *\nDisallow: /api/\nSitemap: "+s.baseURL(c)+"/sitemap.xml\n")
+		robots := "User-agent: *\nDisallow: /api/\n"
+		if s.publicURL != "" { // robots.txt takes only an absolute sitemap address
+			robots += "Sitemap: " + s.publicURL + "/sitemap.xml\n"
+		}
+		return c.String(http.StatusOK, robots)
 	})
 
 	// Everything else is a 404 page, and a write is refused: the site is read-only.

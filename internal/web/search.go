@@ -34,13 +34,20 @@ func (s *Server) runSearch(c echo.Context) (*state, search.Request, *search.Resu
 	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
 	defer cancel()
 	res, err := ix.Search(ctx, req)
-	if err == nil {
-		st.cache.put(key, res)
+	if err != nil {
+		return st, req, nil, searchError(err)
 	}
+	st.cache.put(key, res)
+	return st, req, res, nil
+}
+
+// searchError is what the user is told of a search that failed: one that ran out of time can
+// be made smaller.
+func searchError(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return st, req, nil, &userError{http.StatusServiceUnavailable, "The search took too long. Try fewer words or filters."}
+		return &userError{http.StatusServiceUnavailable, "The search took too long. Try fewer words or filters."}
 	}
-	return st, req, res, err
+	return err
 }
 
 // facetLabels names each facet for people.

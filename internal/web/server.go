@@ -33,8 +33,9 @@ type Config struct {
 	Logger    *slog.Logger
 	// SearchTimeout bounds the time one search may take.
 	SearchTimeout time.Duration
-	// RateLimit is how many /api/ requests per second one client may make on average, with
-	// RateBurst at once; zero turns the limit off.
+	// RateLimit is how many searching requests (the API, search pages, feeds and reading
+	// lists) per second one client may make on average, with RateBurst at once; zero turns the
+	// limit off.
 	RateLimit float64
 	RateBurst int
 	// TrustedProxies are the networks whose X-Forwarded-For header is believed. Without them a
@@ -45,8 +46,13 @@ type Config struct {
 	// ContentDir is the content folder's name as organisers see it, put before entry paths on
 	// /upkeep; default "content".
 	ContentDir string
+	// MaxConns bounds the open connections, MaxConnsPerClient those of one client (an IPv4
+	// address or an IPv6 /64; trusted proxies only count towards the total). Zero means the
+	// default. See LimitListener.
+	MaxConns, MaxConnsPerClient int
 	// BaseURL is the site's public address (https://atlas.example.org), used in feeds, the
-	// sitemap and exports; when empty, the address a request came to is used.
+	// sitemap and exports. When empty those use relative addresses: never the Host a request
+	// names, which the client chooses.
 	BaseURL string
 }
 
@@ -54,11 +60,15 @@ type Config struct {
 type Server struct {
 	e       *echo.Echo
 	current atomic.Pointer[state]
-	views   *views
-	static  *staticFiles
-	log     *slog.Logger
-	timeout time.Duration
-	// publicURL is Config.BaseURL without a trailing slash.
+	// degraded are the reasons, besides content errors, that /readyz reports a degraded state.
+	degraded atomic.Pointer[[]string]
+	conns    *conns
+	views    *views
+	static   *staticFiles
+	log      *slog.Logger
+	timeout  time.Duration
+	// publicURL is Config.BaseURL without a trailing slash: the prefix of every absolute
+	// address the site writes, or "" for relative ones.
 	publicURL string
 	cfg       Config
 }
@@ -99,7 +109,13 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 			*d.v = d.def
 		}
 	}
-	s := &Server{log: cfg.Logger, timeout: cfg.SearchTimeout, static: st, publicURL: strings.TrimRight(cfg.BaseURL, "/"), cfg: cfg}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = defaultMaxConns
+	}
+	if cfg.MaxConnsPerClient <= 0 {
+		cfg.MaxConnsPerClient = defaultMaxConnsPerClient
+	}
+	s := &Server{conns: newConns(cfg.MaxConns, cfg.MaxConnsPerClient, cfg.TrustedProxies), log: cfg.Logger, timeout: cfg.SearchTimeout, static: st, publicURL: strings.TrimRight(cfg.BaseURL, "/"), cfg: cfg}
 	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
 	s.views, err = newViews(cfg.Templates, s.templateFuncs())
 	if err != nil {
@@ -109,13 +125,11 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
-	s.e.IPExtractor = echo.ExtractIPDirect()
-	if len(cfg.TrustedProxies) > 0 {
-		var trust []echo.TrustOption
-		for _, n := range cfg.TrustedProxies {
-			trust = append(trust, echo.TrustIPRange(n))
+	s.e.IPExtractor = func(r *http.Request) string {
+		if ip := clientIP(r, cfg.TrustedProxies); ip != nil {
+			return ip.String()
 		}
-		s.e.IPExtractor = echo.ExtractIPFromXFFHeader(append(trust, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))...)
+		return ""
 	}
 	s.routes()
 	return s, nil
@@ -140,12 +154,32 @@ func (s *Server) Update(corpus *content.Corpus, x Searcher, problems []content.P
 	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), index: x, problems: problems, links: s.current.Load().links, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
 }
 
+// SetDegraded sets what /readyz reports as wrong besides content errors, such as a reload that
+// was refused or a re-index that failed; none clears it.
+func (s *Server) SetDegraded(reasons ...string) {
+	if len(reasons) == 0 {
+		s.degraded.Store(nil)
+		return
+	}
+	s.degraded.Store(&reasons)
+}
+
 func (s *Server) state() *state { return s.current.Load() }
 
-// ServeHTTP lets the server be used as an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+// ServeHTTP lets the server be used as an http.Handler. HEAD is answered as GET: echo routes
+// and the handlers see a copy of the request that says GET, while net/http, whose own request
+// still says HEAD, sends the headers and drops the body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		get := *r
+		get.Method = http.MethodGet
+		r = &get
+	}
+	s.e.ServeHTTP(w, r)
+}
 
-// HTTPServer returns an http.Server with bounded header, read, write and idle times.
+// HTTPServer returns an http.Server with bounded header, read, write and idle times. Serve it
+// on LimitListener's listener for the connection limits.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
@@ -155,6 +189,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    16 << 10,
+		ConnState:         s.conns.state,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }

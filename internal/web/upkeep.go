@@ -100,9 +100,9 @@ func (s *Server) handleAPIUpkeep(c echo.Context) error {
 // entry per item, dated by the day it was found or last looked at.
 func (s *Server) handleUpkeepFeed(c echo.Context) error {
 	st := s.state()
-	base := s.baseURL(c)
+	base := s.publicURL
 	today := time.Now().UTC().Format("2006-01-02")
-	f := atomFeed{Title: "Research Security Atlas: what needs attention", ID: base + "/upkeep.atom", Updated: atomTime(today),
+	f := atomFeed{Title: "Research Security Atlas: what needs attention", ID: tagPrefix + "upkeep", Updated: atomTime(today),
 		Links: []atomLink{{Href: base + "/upkeep.atom", Rel: "self", Type: "application/atom+xml"},
 			{Href: base + "/upkeep", Rel: "alternate", Type: "text/html"}}}
 	f.Author.Name = "Research Security Atlas"
