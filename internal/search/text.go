@@ -687,7 +687,7 @@ func (ix *Index) didYouMean(r Request, out *Results, sc *scratch) {
 	if tm == nil {
 		return
 	}
-	total := ix.count(tm, r.Filters)
+	total := ix.count(tm, r)
 	sc.release(tm.scores)
 	if total > 0 {
 		out.Suggestion, out.SuggestionTotal = suggestion, total
