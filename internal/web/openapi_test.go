@@ -128,6 +128,7 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 		{"/api/approaches", "/api/approaches", 200},
 		{"/api/approaches", "/api/approaches?c=nl&c=gb", 200},
 		{"/api/approaches", "/api/approaches?c=zz", 400},
+		{"/api/technologies", "/api/technologies", 200},
 		{"/readyz", "/readyz", 200},
 		{"/api/suggest", "/api/suggest?q=know", 200},
 		{"/api/suggest", "/api/suggest?q=" + strings.Repeat("x", 101), 400},

@@ -37,6 +37,8 @@ func (s *Server) routes() {
 	e.GET("/countries/:code", s.handleCountry, s.cachePages)
 	e.GET("/compare", s.handleCompare, s.cachePages)
 	e.GET("/approaches.csv", s.handleApproachesCSV, s.cachePages)
+	e.GET("/technologies", s.handleTechnologies, s.cachePages)
+	e.GET("/technologies.csv", s.handleTechnologiesCSV, s.cachePages)
 	e.GET("/topics/:slug", s.handleTopic, s.cachePages)
 	e.GET("/glossary", s.handleGlossary, s.cachePages)
 	e.GET("/timeline", s.handleTimeline, s.cachePages)
@@ -52,6 +54,7 @@ func (s *Server) routes() {
 	api.GET("/countries", s.handleAPICountries, s.cachePages)
 	api.GET("/compare", s.handleAPICompare, s.cachePages)
 	api.GET("/approaches", s.handleAPIApproaches, s.cachePages)
+	api.GET("/technologies", s.handleAPITechnologies, s.cachePages)
 	api.GET("/openapi.json", s.handleOpenAPI)
 
 	e.GET("/feed.atom", s.handleFeed, s.cachePages)

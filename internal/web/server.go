@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -68,6 +69,9 @@ type state struct {
 	problems []content.Problem
 	cache    *resultCache
 	pages    *pageCache
+
+	techOnce sync.Once
+	techData *techData // see tech
 }
 
 // New builds the server for corpus. The index comes later through SetSearcher: until then
