@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/research-security-atlas/atlas/internal/content"
 	"github.com/research-security-atlas/atlas/internal/export"
+	"github.com/research-security-atlas/atlas/internal/search"
 )
 
 // This file sets the sensitive-technology lists side by side: each list's categories mapped to
@@ -259,6 +261,35 @@ func (st *state) parseTechnology(v url.Values) (areas, ids []string, err error) 
 		}
 	}
 	return areas, ids, nil
+}
+
+// searchRequest validates the query string of /search, /api/search and the feed: the facets
+// with parseSearch, and the technology areas, which become the ids the search may return.
+func (st *state) searchRequest(v url.Values) (search.Request, error) {
+	req, err := parseSearch(v)
+	if err != nil {
+		return req, err
+	}
+	_, req.IDs, err = st.parseTechnology(v)
+	return req, err
+}
+
+// technologyFacet counts the technology areas among the hits of req without its own
+// technology selection (the facets are disjunctive), with one more search: the entries some
+// area keeps are few.
+func (st *state) technologyFacet(ctx context.Context, req search.Request, selected []string) (facetView, error) {
+	td := st.tech()
+	all := td.allEntries()
+	req.IDs, req.Page, req.Size = all, 1, len(all)+1
+	res, err := st.index.Search(ctx, req)
+	if err != nil {
+		return facetView{}, err
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return td.techFacet(td.areaCounts(ids), selected), nil
 }
 
 // areaLabel is an area's name, or its id when the corpus has no such area.

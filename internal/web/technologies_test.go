@@ -255,3 +255,80 @@ func TestTechnologiesPage(t *testing.T) {
 		t.Error("the site navigation does not mark the page")
 	}
 }
+
+// The technology filter keeps the lists with a category mapped to the area more closely than
+// related, and the guidance each list comes from; an unknown area is a 400 naming the areas.
+func TestTechnologyFilter(t *testing.T) {
+	s := techCorpus(t)
+	for _, test := range []struct {
+		target string
+		status int
+		want   []string // ids, in any order; or the words the 400 must hold
+	}{
+		{"/api/search?technology=quantum", 200, []string{"ca-list-2023", "ca-list-2025", "ca-partnerships"}},
+		{"/api/search?technology=quantum&kind=guidance", 200, []string{"ca-partnerships"}},
+		{"/api/search?technology=artificial-intelligence", 200, nil}, // related only: nothing
+		{"/api/search?technology=quantum&technology=artificial-intelligence", 200, []string{"ca-list-2023", "ca-list-2025", "ca-partnerships"}},
+		{"/api/search?technology=warp-drive", 400, []string{`unknown technology \"warp-drive\"`, "artificial-intelligence, quantum"}},
+		{"/search?technology=warp-drive", 400, []string{"artificial-intelligence, quantum"}},
+		{"/reading-list?technology=warp-drive", 400, []string{"artificial-intelligence, quantum"}},
+		{"/reading-list.csv?technology=" + strings.Repeat("x", 300), 400, []string{"artificial-intelligence, quantum"}},
+	} {
+		rec := get(t, s, test.target)
+		if rec.Code != test.status {
+			t.Errorf("GET %s: %d, want %d: %s", test.target, rec.Code, test.status, rec.Body.String())
+			continue
+		}
+		if test.status != 200 {
+			for _, w := range test.want {
+				if !strings.Contains(rec.Body.String(), w) {
+					t.Errorf("GET %s: the message lacks %q: %s", test.target, w, rec.Body.String())
+				}
+			}
+			continue
+		}
+		var out struct {
+			Hits   []struct{ ID string }
+			Facets map[string][]facetValue
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range out.Hits {
+			got = append(got, h.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, test.want) {
+			t.Errorf("GET %s: hits %v, want %v", test.target, got, test.want)
+		}
+	}
+
+	// The facet counts the areas with the other filters applied, not its own.
+	rec := get(t, s, "/api/search?technology=artificial-intelligence&kind=guidance")
+	var out struct{ Facets map[string][]facetValue }
+	json.Unmarshal(rec.Body.Bytes(), &out)
+	if f := out.Facets["technology"]; len(f) != 2 || f[0].Value != "quantum" || f[0].Count != 1 || !f[1].Selected || f[1].Count != 0 {
+		t.Errorf("technology facet = %+v, want quantum 1 and the selected AI with 0", f)
+	}
+
+	// The pages: a chip to remove the area, the box ticked, the filter kept in the downloads.
+	doc := mustDoc(t, get(t, s, "/search?technology=quantum"))
+	if chips := texts(doc.Find(".chips li a")); len(chips) == 0 || !strings.HasPrefix(chips[0], "Technology area: Quantum technologies") {
+		t.Errorf("search chips = %v", chips)
+	}
+	if doc.Find(`input[name=technology][value=quantum][checked]`).Length() != 1 {
+		t.Error("search: the quantum box is not ticked")
+	}
+	doc = mustDoc(t, get(t, s, "/reading-list?technology=quantum"))
+	if got := texts(doc.Find(".rl-items li > a")); !slices.Equal(got, []string{"National Security Guidelines for Research Partnerships"}) {
+		t.Errorf("reading list = %v", got)
+	}
+	if href := doc.Find(`.downloads a[href^="/reading-list.csv"]`).AttrOr("href", ""); !strings.Contains(href, "technology=quantum") {
+		t.Errorf("the CSV download %q drops the technology", href)
+	}
+	body := get(t, s, "/reading-list.csv?technology=quantum").Body.String()
+	if !strings.Contains(body, "National Security Guidelines for Research Partnerships") || strings.Contains(body, "National Knowledge Security Guidelines") {
+		t.Errorf("reading-list.csv?technology=quantum:\n%s", body)
+	}
+}
