@@ -24,6 +24,11 @@ type Request struct {
 	Sort    string
 	Page    int // from 1
 	Size    int
+
+	// IDs, when not nil, limits the request to these entries: any other entry neither matches
+	// nor counts in the facets. An empty, non-nil IDs matches nothing. Filters that are not
+	// facets of the index (a technology area, say) are resolved to ids by the caller.
+	IDs []string
 }
 
 // Results is one page of hits with the facet counts.
@@ -227,12 +232,27 @@ type scored struct {
 	score float64
 }
 
-// count is the number of entries tm matches that pass filters.
-func (ix *Index) count(tm *textMatch, filters map[string][]string) int {
-	f := ix.filter(filters)
+// only is, for each entry, whether ids has it; nil when ids is nil (every entry may match).
+func (m *memory) only(ids []string) []bool {
+	if ids == nil {
+		return nil
+	}
+	in := make([]bool, len(m.docs))
+	for _, id := range ids {
+		if d, ok := m.byID[id]; ok {
+			in[d] = true
+		}
+	}
+	return in
+}
+
+// count is the number of entries tm matches that pass r's filters and ids.
+func (ix *Index) count(tm *textMatch, r Request) int {
+	f := ix.filter(r.Filters)
+	in := ix.mem.only(r.IDs)
 	n := 0
 	for d, s := range tm.scores {
-		if s > 0 {
+		if s > 0 && (in == nil || in[d]) {
 			if fails, _ := f.fails(&ix.mem.docs[d]); fails == 0 {
 				n++
 			}
@@ -247,6 +267,7 @@ func (ix *Index) count(tm *textMatch, filters map[string][]string) int {
 func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 	m := ix.mem
 	f := ix.filter(r.Filters)
+	in := m.only(r.IDs)
 	counts := sc.counts(m.facetOffset[len(Facets)])
 	count := func(d *docInfo, only int) {
 		for i, vs := range d.facets {
@@ -260,6 +281,9 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 	}
 	hits := sc.hits[:0]
 	for n := range m.docs {
+		if in != nil && !in[n] {
+			continue
+		}
 		s := 1.0
 		if tm != nil {
 			if s = tm.scores[n]; s <= 0 {

@@ -196,6 +196,31 @@ func TestFiltersAndDisjunctiveFacets(t *testing.T) {
 	}
 }
 
+// IDs limit a request to some entries, as a technology area does: the others neither match
+// nor count, and an empty, non-nil IDs matches nothing.
+func TestRequestIDs(t *testing.T) {
+	ix := mustIndex(t)
+	for _, test := range []struct {
+		ids  []string
+		want []string
+	}{
+		{[]string{"nl-guidelines", "ca-partnerships", "no-such-entry"}, []string{"ca-partnerships", "nl-guidelines"}},
+		{[]string{}, nil},
+	} {
+		r := search(t, ix, Request{IDs: test.ids})
+		if got := sorted(ids(r)); !slices.Equal(got, test.want) || r.Total != len(test.want) {
+			t.Errorf("IDs %v: hits %v (total %d), want %v", test.ids, got, r.Total, test.want)
+		}
+		if got := counts(r.Facets["country"]); len(test.want) > 0 && (got["nl"] != 1 || got["ca"] != 1 || len(got) != 2) {
+			t.Errorf("IDs %v: country counts = %v, want nl 1, ca 1", test.ids, got)
+		}
+	}
+	r := search(t, ix, Request{IDs: []string{"nl-guidelines", "ca-partnerships"}, Filters: map[string][]string{"country": {"nl"}}})
+	if got := ids(r); !slices.Equal(got, []string{"nl-guidelines"}) {
+		t.Errorf("IDs and country=nl: %v", got)
+	}
+}
+
 func TestSnippetsMarkAndEscape(t *testing.T) {
 	ix := mustIndex(t)
 	res := search(t, ix, Request{Query: "research security snippets"})

@@ -695,7 +695,7 @@ func (ix *Index) didYouMean(ctx context.Context, r Request, out *Results, sc *sc
 	if tm == nil || err != nil {
 		return
 	}
-	total := ix.count(tm, r.Filters)
+	total := ix.count(tm, r)
 	sc.release(tm.scores)
 	if total > 0 {
 		out.Suggestion, out.SuggestionTotal = suggestion, total

@@ -63,7 +63,7 @@ var pageTypes = []string{
 	"/search?q=zzzzqqq", "/docs/nl-national-knowledge-security-guidelines", "/docs/f-nl-key-elements",
 	"/docs/nl", "/docs/term-knowledge-security", "/countries", "/countries/ca",
 	"/compare?c=nl&c=ca&c=gb", "/compare", "/topics/institutional-role", "/glossary", "/timeline",
-	"/reading-list?country=de", "/no-such-page", "/search?country=atlantis", "/upkeep",
+	"/reading-list?country=de", "/no-such-page", "/search?country=atlantis", "/upkeep", "/technologies",
 }
 
 // axeSource finds axe-core (npm package axe-core); the test skips, saying how to get it, when

@@ -74,7 +74,7 @@ func nonNil(s []string) []string {
 func (s *Server) handleAPISearch(c echo.Context) error {
 	start := time.Now()
 	st := s.state()
-	req, err := parseSearch(c.QueryParams())
+	req, err := st.searchRequest(c.QueryParams())
 	if err != nil {
 		return err
 	}
@@ -105,6 +105,14 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 	for _, f := range search.Facets {
 		out.Facets[f] = facetValues(f, res.Facets[f], req.Filters[f])
 	}
+	areas, _, _ := st.parseTechnology(c.QueryParams()) // already validated by runSearch
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+	defer cancel()
+	tf, err := st.technologyFacet(ctx, req, areas)
+	if err != nil {
+		return err
+	}
+	out.Facets["technology"] = tf.Values
 	body, err := json.Marshal(out)
 	if err != nil {
 		return err

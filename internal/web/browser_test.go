@@ -48,7 +48,9 @@ func newBrowser(t *testing.T, script bool) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	// One browser serves a whole test: the accessibility test runs axe on every page type in
+	// it, which takes more than a minute on a busy two-core machine.
+	ctx, cancel3 := context.WithTimeout(ctx, 180*time.Second)
 	t.Cleanup(cancel3)
 	disable := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !script})
@@ -206,5 +208,70 @@ func TestBrowserCompareDesktop(t *testing.T) {
 		if stuck != "0" {
 			t.Errorf("script %v: scrolled to the training row, the country header is at %s px, want 0", script, stuck)
 		}
+	}
+}
+
+// TestBrowserTechnologies holds the technology matrix readable, with script and without: on a
+// desktop every list is a column with the headings in view while scrolling and nothing
+// scrolls sideways; on a phone each area is a card whose cells say which list they are about;
+// printed on A4 landscape the matrix fits the page.
+func TestBrowserTechnologies(t *testing.T) {
+	ts := httptest.NewServer(realCorpusServer(t))
+	defer ts.Close()
+	for _, script := range []bool{true, false} {
+		ctx := newBrowser(t, script)
+		do(ctx, t, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(ts.URL+"/technologies"), chromedp.WaitVisible(chromedp.CSS("table.tech")))
+		if wide := evalString(ctx, t, `document.documentElement.scrollWidth > window.innerWidth ? [...document.querySelectorAll("main *")]
+			.filter(e => e.getBoundingClientRect().right > window.innerWidth).slice(0, 3).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right) + " " + e.textContent.slice(0, 30)).join(", ") : ""`); wide != "" {
+			t.Errorf("script %v: the page scrolls sideways at 1280px: %s", script, wide)
+		}
+		cols := evalString(ctx, t, `String(document.querySelectorAll("table.tech thead tr.lists th").length)`)
+		rows := evalString(ctx, t, `String(document.querySelectorAll("table.tech tbody tr").length)`)
+		if cols != "10" || rows != "23" {
+			t.Errorf("script %v: %s lists and %s areas, want the corpus's 10 and 23", script, cols, rows)
+		}
+		height := evalString(ctx, t, `String(document.documentElement.scrollHeight)`)
+		if n, _ := strconv.Atoi(height); n == 0 || n >= 9000 {
+			t.Errorf("script %v: the page is %s px tall, want under 9,000", script, height)
+		}
+		stuck := evalString(ctx, t, `(() => { const row = document.querySelector("#area-space");
+			window.scrollTo(0, row.getBoundingClientRect().top + window.scrollY - 300);
+			return String(Math.round(document.querySelector("table.tech thead").getBoundingClientRect().top)) })()`)
+		if stuck != "0" {
+			t.Errorf("script %v: scrolled to the space row, the list headings are at %s px, want 0", script, stuck)
+		}
+		// Every mapping says its relation in words.
+		if bare := evalString(ctx, t, `String([...document.querySelectorAll("table.tech .tc")].filter(tc => !tc.querySelector(".rel").textContent.trim()).length)`); bare != "0" {
+			t.Errorf("script %v: %s mappings without a relation label", script, bare)
+		}
+
+		do(ctx, t, chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/technologies"), chromedp.WaitVisible(chromedp.CSS("table.tech")))
+		narrow := evalString(ctx, t, `JSON.stringify([...document.querySelectorAll("table.tech td:not(.none)")]
+			.filter(td => td.getBoundingClientRect().width < 300 || td.scrollWidth > td.clientWidth + 1)
+			.map(td => Math.round(td.getBoundingClientRect().width) + "px: " + td.textContent.trim().slice(0, 40)))`)
+		if narrow != "[]" {
+			t.Errorf("script %v: cells narrower than 300px or spilling over at 390px: %s", script, narrow)
+		}
+		if wide := evalString(ctx, t, `String(document.documentElement.scrollWidth > window.innerWidth)`); wide != "false" {
+			t.Errorf("script %v: the page scrolls sideways at 390px", script)
+		}
+		if label := evalString(ctx, t, `getComputedStyle(document.querySelector("#area-quantum td:not(.none)"), "::before").content`); label != `"Australia, 2023"` {
+			t.Errorf("script %v: the first quantum card cell is labelled %s, want the list", script, label)
+		}
+		if shown := evalString(ctx, t, `String([...document.querySelectorAll("table.tech td.none")].filter(td => td.getBoundingClientRect().height > 0).length)`); shown != "0" {
+			t.Errorf("script %v: %s empty cells take room in the phone cards", script, shown)
+		}
+	}
+
+	// Printed: A4 landscape less the margins is about 1,030 CSS pixels.
+	ctx := newBrowser(t, false)
+	do(ctx, t, chromedp.EmulateViewport(1030, 700), chromedp.Navigate(ts.URL+"/technologies"), chromedp.WaitVisible(chromedp.CSS("table.tech")),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+			return err
+		}))
+	right := evalString(ctx, t, `String(Math.round(document.querySelector("table.tech").getBoundingClientRect().right))`)
+	if n, _ := strconv.Atoi(right); n == 0 || n > 1030 {
+		t.Errorf("printed, the matrix ends at %s px, want it on the page (1,030 px)", right)
 	}
 }

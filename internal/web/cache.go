@@ -75,6 +75,11 @@ func cacheKey(r search.Request) string {
 		sort.Strings(vals)
 		b.WriteString("\x00" + f + "=" + strings.Join(vals, "\x01"))
 	}
+	if r.IDs != nil {
+		ids := append([]string(nil), r.IDs...)
+		sort.Strings(ids)
+		b.WriteString("\x00ids=" + strings.Join(ids, "\x01"))
+	}
 	return b.String()
 }
 

@@ -71,7 +71,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 	if len(q) == 0 {
 		entries = append(entries, st.corpus.Entries...)
 	} else {
-		req, err := parseSearch(q)
+		req, err := st.searchRequest(q)
 		if err != nil {
 			return err
 		}

@@ -32,8 +32,16 @@ type readingListPage struct {
 	ClearAll  string
 }
 
+// readingListFilter is the reading list's selection: facet values, and technology areas with
+// the ids of the entries they keep (nil when no area is chosen).
+type readingListFilter struct {
+	Facets map[string][]string
+	Areas  []string
+	IDs    []string
+}
+
 // parseReadingList validates the reading list's filters with the search's rules.
-func parseReadingList(q url.Values) (map[string][]string, error) {
+func (st *state) parseReadingList(q url.Values) (readingListFilter, error) {
 	v := url.Values{}
 	for _, f := range readingListFacets {
 		if vals, ok := q[f]; ok {
@@ -42,9 +50,45 @@ func parseReadingList(q url.Values) (map[string][]string, error) {
 	}
 	req, err := parseSearch(v)
 	if err != nil {
-		return nil, err
+		return readingListFilter{}, err
 	}
-	return req.Filters, nil
+	areas, ids, err := st.parseTechnology(q)
+	return readingListFilter{Facets: req.Filters, Areas: areas, IDs: ids}, err
+}
+
+// query is the filter as URL parameters.
+func (f readingListFilter) query() url.Values {
+	q := url.Values{}
+	for k, vals := range f.Facets {
+		q[k] = vals
+	}
+	if len(f.Areas) > 0 {
+		q["technology"] = f.Areas
+	}
+	return q
+}
+
+// readingList is the guidance the filter keeps, grouped as the export package does.
+func (st *state) readingList(f readingListFilter) []export.Group {
+	groups := export.ReadingList(st.catalog, f.Facets)
+	if f.IDs == nil {
+		return groups
+	}
+	var out []export.Group
+	for _, g := range groups {
+		var types []export.TypeGroup
+		for _, tg := range g.Types {
+			tg.Entries = slices.DeleteFunc(slices.Clone(tg.Entries), func(e *content.Entry) bool { return !slices.Contains(f.IDs, e.ID) })
+			if len(tg.Entries) > 0 {
+				types = append(types, tg)
+			}
+		}
+		if len(types) > 0 {
+			g.Types = types
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // facetCounts counts, for every facet, the guidance matching the other facets' selections
@@ -70,23 +114,24 @@ func facetCountsFor(entries []*content.Entry, filters map[string][]string) map[s
 
 func (s *Server) handleReadingList(c echo.Context) error {
 	st := s.state()
-	filters, err := parseReadingList(c.QueryParams())
+	rf, err := st.parseReadingList(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	groups := export.ReadingList(st.catalog, filters)
+	filters := rf.Facets
+	groups := st.readingList(rf)
 	p := readingListPage{basePage: s.base(c, "Reading list"), Groups: groups, Total: export.Len(groups)}
-	var guidance []*content.Entry
+	var guidance, inAreas []*content.Entry
 	for _, e := range st.corpus.Entries {
 		if e.Kind == content.Guidance {
-			guidance = append(guidance, e)
+			inAreas = append(inAreas, e)
+			if rf.IDs == nil || slices.Contains(rf.IDs, e.ID) {
+				guidance = append(guidance, e)
+			}
 		}
 	}
 	counts := facetCountsFor(guidance, filters)
-	q := url.Values{}
-	for f, vals := range filters {
-		q[f] = vals
-	}
+	q := rf.query()
 	for _, f := range readingListFacets {
 		p.Facets = append(p.Facets, facetView{Name: f, Label: facetLabels[f], Values: facetValues(f, counts[f], filters[f]), Open: len(filters[f]) > 0})
 		for _, v := range filters[f] {
@@ -97,6 +142,20 @@ func (s *Server) handleReadingList(c echo.Context) error {
 			removeValue(rest, f, v)
 			p.Selected = append(p.Selected, selectedFilter{Label: facetLabels[f] + ": " + valueLabel(f, v), Remove: withQuery("/reading-list", rest)})
 		}
+	}
+	// The technology areas, counted over the guidance the other filters keep.
+	td := st.tech()
+	var kept []string
+	for _, e := range inAreas {
+		if e.Matches(filters, "") {
+			kept = append(kept, e.ID)
+		}
+	}
+	p.Facets = append(p.Facets, td.techFacet(td.areaCounts(kept), rf.Areas))
+	for _, v := range rf.Areas {
+		rest := rf.query()
+		removeValue(rest, "technology", v)
+		p.Selected = append(p.Selected, selectedFilter{Label: "Technology area: " + td.areaLabel(v), Remove: withQuery("/reading-list", rest)})
 	}
 	p.ClearAll = "/reading-list"
 	for _, f := range export.Formats {
@@ -123,12 +182,12 @@ func withQuery(path string, q url.Values) string {
 func (s *Server) handleReadingListExport(f export.Format) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		st := s.state()
-		filters, err := parseReadingList(c.QueryParams())
+		rf, err := st.parseReadingList(c.QueryParams())
 		if err != nil {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := export.Write(&buf, f, export.ReadingList(st.catalog, filters), export.Options{BaseURL: s.publicURL}); err != nil {
+		if err := export.Write(&buf, f, st.readingList(rf), export.Options{BaseURL: s.publicURL}); err != nil {
 			return err
 		}
 		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="research-security-reading-list.%s"`, f.Ext))

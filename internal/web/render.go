@@ -67,6 +67,7 @@ type basePage struct {
 	Query   string
 	Path    string
 	Entries int
+	Wide    bool // the page needs the whole width of the window, as a matrix does
 }
 
 func (s *Server) base(c echo.Context, title string) basePage {

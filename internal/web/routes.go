@@ -31,6 +31,8 @@ func (s *Server) routes() {
 	e.GET("/countries/:code", s.handleCountry, s.cachePages)
 	e.GET("/compare", s.handleCompare, s.cachePages)
 	e.GET("/approaches.csv", s.handleApproachesCSV, s.cachePages)
+	e.GET("/technologies", s.handleTechnologies, s.cachePages)
+	e.GET("/technologies.csv", s.handleTechnologiesCSV, s.cachePages)
 	e.GET("/topics/:slug", s.handleTopic, s.cachePages)
 	e.GET("/glossary", s.handleGlossary, s.cachePages)
 	e.GET("/timeline", s.handleTimeline, s.cachePages)
@@ -47,6 +49,7 @@ func (s *Server) routes() {
 	api.GET("/countries", s.handleAPICountries, s.cachePages)
 	api.GET("/compare", s.handleAPICompare, s.cachePages)
 	api.GET("/approaches", s.handleAPIApproaches, s.cachePages)
+	api.GET("/technologies", s.handleAPITechnologies, s.cachePages)
 	api.GET("/openapi.json", s.handleOpenAPI)
 	// The organiser's worklist reads the server's live state (content problems held back,
 	// the link record): never cached.

@@ -19,7 +19,7 @@ import (
 // runSearch validates the request's parameters and searches within the server's time bound.
 func (s *Server) runSearch(c echo.Context) (*state, search.Request, *search.Results, error) {
 	st := s.state()
-	req, err := parseSearch(c.QueryParams())
+	req, err := st.searchRequest(c.QueryParams())
 	if err != nil {
 		return st, req, nil, err
 	}
@@ -230,6 +230,18 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 			p.Selected = append(p.Selected, selectedFilter{Label: facetLabels[f] + ": " + valueLabel(f, v),
 				Remove: searchURL(c.QueryParams(), func(q url.Values) { removeValue(q, f, v) })})
 		}
+	}
+	areas, _, _ := st.parseTechnology(c.QueryParams()) // already validated by runSearch
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+	defer cancel()
+	tf, err := st.technologyFacet(ctx, req, areas)
+	if err != nil {
+		return err
+	}
+	p.Facets = append(p.Facets, tf)
+	for _, v := range areas {
+		p.Selected = append(p.Selected, selectedFilter{Label: tf.Label + ": " + st.tech().areaLabel(v),
+			Remove: searchURL(c.QueryParams(), func(q url.Values) { removeValue(q, "technology", v) })})
 	}
 	p.ClearAll = searchURL(url.Values{"q": {req.Query}}, nil)
 	p.FeedURL = strings.Replace(searchURL(c.QueryParams(), func(v url.Values) { v.Del("page"); v.Del("sort"); v.Del("size") }), "/search", "/feed.atom", 1)

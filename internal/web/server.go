@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -83,6 +84,9 @@ type state struct {
 	links    *upkeep.Record // the last recorded link check, or nil
 	cache    *resultCache
 	pages    *pageCache
+
+	techOnce sync.Once
+	techData *techData // see tech
 }
 
 // New builds the server for corpus. The index comes later through SetSearcher: until then
