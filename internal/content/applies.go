@@ -177,7 +177,7 @@ type Match struct {
 
 // Reach returns the jurisdictions whose entries reach a case at home, with the reason for
 // each: the home itself, the bodies in its profile's member_of, and int (international
-// commitments).
+// instruments; one that also names countries reaches only those).
 func (cat *Catalog) Reach(home string) map[string]string {
 	name := CountryName(home)
 	out := map[string]string{home: fmt.Sprintf("%s is the home jurisdiction.", name)}
@@ -242,6 +242,10 @@ func (cond Condition) reaches(e *Entry, cs Case, reach map[string]string) (via, 
 		return "", "", false
 	}
 	for _, code := range e.Countries {
+		// An international entry that names its members (the Five Eyes) reaches only them.
+		if code == "int" && len(e.Countries) > 1 {
+			continue
+		}
 		if r, ok := reach[code]; ok {
 			return code, r, true
 		}
