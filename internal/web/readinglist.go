@@ -24,6 +24,7 @@ type download struct {
 
 type readingListPage struct {
 	basePage
+	IDs       []string // a chosen selection, such as the answer of /case
 	Groups    []export.Group
 	Total     int
 	Facets    []facetView
@@ -45,6 +46,58 @@ func parseReadingList(q url.Values) (map[string][]string, error) {
 		return nil, err
 	}
 	return req.Filters, nil
+}
+
+// maxListIDs bounds the ids of a chosen reading list.
+const maxListIDs = 200
+
+// parseListIDs reads the optional repeatable id parameter: the reading list is then only
+// those entries (the answer of /case, for one). Every id must exist.
+func (st *state) parseListIDs(q url.Values) ([]string, error) {
+	ids := q["id"]
+	if len(ids) > maxListIDs {
+		return nil, badRequest(fmt.Sprintf("id: give at most %d ids", maxListIDs))
+	}
+	var out []string
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" || slices.Contains(out, id) {
+			continue
+		}
+		if len(id) > maxParamLength || st.corpus.Get(id) == nil {
+			return nil, badRequest(fmt.Sprintf("id: there is no entry with the id %q", truncate(id)))
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// only keeps the entries of groups whose id is in ids; no ids keeps everything.
+func only(groups []export.Group, ids []string) []export.Group {
+	if len(ids) == 0 {
+		return groups
+	}
+	var out []export.Group
+	for _, g := range groups {
+		var types []export.TypeGroup
+		for _, t := range g.Types {
+			var es []*content.Entry
+			for _, e := range t.Entries {
+				if slices.Contains(ids, e.ID) {
+					es = append(es, e)
+				}
+			}
+			if len(es) > 0 {
+				t.Entries = es
+				types = append(types, t)
+			}
+		}
+		if len(types) > 0 {
+			g.Types = types
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // facetCounts counts, for every facet, the guidance matching the other facets' selections
@@ -74,16 +127,23 @@ func (s *Server) handleReadingList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	groups := export.ReadingList(st.catalog, filters)
-	p := readingListPage{basePage: s.base(c, "Reading list"), Groups: groups, Total: export.Len(groups)}
+	ids, err := st.parseListIDs(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	groups := only(export.ReadingList(st.catalog, filters), ids)
+	p := readingListPage{basePage: s.base(c, "Reading list"), IDs: ids, Groups: groups, Total: export.Len(groups)}
 	var guidance []*content.Entry
 	for _, e := range st.corpus.Entries {
-		if e.Kind == content.Guidance {
+		if e.Kind == content.Guidance && (len(ids) == 0 || slices.Contains(ids, e.ID)) {
 			guidance = append(guidance, e)
 		}
 	}
 	counts := facetCountsFor(guidance, filters)
 	q := url.Values{}
+	if len(ids) > 0 {
+		q["id"] = ids
+	}
 	for f, vals := range filters {
 		q[f] = vals
 	}
@@ -92,13 +152,13 @@ func (s *Server) handleReadingList(c echo.Context) error {
 		for _, v := range filters[f] {
 			rest := url.Values{}
 			for k, vals := range q {
-				rest[k] = vals
+				rest[k] = slices.Clone(vals)
 			}
 			removeValue(rest, f, v)
 			p.Selected = append(p.Selected, selectedFilter{Label: facetLabels[f] + ": " + valueLabel(f, v), Remove: withQuery("/reading-list", rest)})
 		}
 	}
-	p.ClearAll = "/reading-list"
+	p.ClearAll = withQuery("/reading-list", url.Values{"id": ids})
 	for _, f := range export.Formats {
 		p.Downloads = append(p.Downloads, download{Label: formatLabel[f.Name], Href: withQuery("/reading-list."+f.Ext, q)})
 	}
@@ -127,8 +187,12 @@ func (s *Server) handleReadingListExport(f export.Format) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		ids, err := st.parseListIDs(c.QueryParams())
+		if err != nil {
+			return err
+		}
 		var buf bytes.Buffer
-		if err := export.Write(&buf, f, export.ReadingList(st.catalog, filters), export.Options{BaseURL: s.baseURL(c)}); err != nil {
+		if err := export.Write(&buf, f, only(export.ReadingList(st.catalog, filters), ids), export.Options{BaseURL: s.baseURL(c)}); err != nil {
 			return err
 		}
 		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="research-security-reading-list.%s"`, f.Ext))

@@ -40,6 +40,8 @@ func (s *Server) routes() {
 	e.GET("/topics/:slug", s.handleTopic, s.cachePages)
 	e.GET("/glossary", s.handleGlossary, s.cachePages)
 	e.GET("/timeline", s.handleTimeline, s.cachePages)
+	e.GET("/questions", s.handleQuestions, s.cachePages)
+	e.GET("/case", s.handleCase, s.cachePages)
 	e.GET("/reading-list", s.handleReadingList, s.cachePages)
 	for _, f := range export.Formats {
 		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), s.cachePages)
@@ -52,6 +54,8 @@ func (s *Server) routes() {
 	api.GET("/countries", s.handleAPICountries, s.cachePages)
 	api.GET("/compare", s.handleAPICompare, s.cachePages)
 	api.GET("/approaches", s.handleAPIApproaches, s.cachePages)
+	api.GET("/questions", s.handleAPIQuestions, s.cachePages)
+	api.GET("/case", s.handleAPICase, s.cachePages)
 	api.GET("/openapi.json", s.handleOpenAPI)
 
 	e.GET("/feed.atom", s.handleFeed, s.cachePages)
