@@ -192,7 +192,7 @@ type questionsPage struct {
 
 // FrameworkLabel is the short column heading of a framework: its jurisdiction and title.
 func (questionsPage) FrameworkLabel(fw *content.Entry) string {
-	return strings.ToUpper(fw.Countries[0]) + " · " + content.Shorten(fw.Title, 44)
+	return strings.ToUpper(fw.Countries[0]) + " · " + content.Shorten(fw.Title, 36)
 }
 
 func (s *Server) handleQuestions(c echo.Context) error {
