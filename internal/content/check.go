@@ -157,6 +157,11 @@ func checkReferences(c *Corpus, e *Entry) []Problem {
 			want(q.sourceLine, fmt.Sprintf("question %q: source", q.ID), q.Source, Guidance)
 		}
 	}
+	for i, cond := range e.AppliesWhen {
+		for j, id := range cond.Technologies {
+			want(cond.techLines[j], fmt.Sprintf("applies_when condition %d: technology", i+1), id, TechArea)
+		}
+	}
 	if e.Supersedes != "" {
 		want(e.Line("supersedes"), "supersedes", e.Supersedes, TechList)
 	}

@@ -53,6 +53,7 @@ type Entry struct {
 	ExportControl        bool            // techlist: an export-control list of items
 	Supersedes           string          // techlist: the older edition
 	Categories           []TechCategory  // techlist
+	AppliesWhen          []Condition     // guidance: the cases it concerns, for the case helper
 
 	HTML     template.HTML // rendered body; safe because raw HTML is off in the renderer
 	Text     string        // plain text of the body

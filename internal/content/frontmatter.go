@@ -63,7 +63,7 @@ var (
 		"source_url", "source_status", "source_checked", "archived_url", "language",
 		"last_verified", "status", "superseded_by", "terms", "contact_point", "member_of", "synonyms",
 		"report_section", "report_page", "source", "legal_effect", "export_control", "supersedes",
-		"summary", "questions", "categories", "approach", "notes", "related", "updated"}
+		"summary", "questions", "categories", "approach", "applies_when", "notes", "related", "updated"}
 )
 
 var fields = map[string]field{
@@ -135,8 +135,9 @@ var fields = map[string]field{
 		set: func(e *Entry, s string, _ []string) { e.ExportControl = s == "true" }},
 	"supersedes": {kinds: []Kind{TechList}, check: checkID,
 		set: func(e *Entry, s string, _ []string) { e.Supersedes = s }},
-	"categories": {kinds: []Kind{TechList}, required: []Kind{TechList}, decode: decodeCategories},
-	"notes":      {kinds: allKinds, multiline: true, set: func(e *Entry, s string, _ []string) { e.Notes = s }},
+	"categories":   {kinds: []Kind{TechList}, required: []Kind{TechList}, decode: decodeCategories},
+	"applies_when": {kinds: guidanceOnly, decode: func(e *Entry, n *yaml.Node, _ time.Time, add adder) { decodeAppliesWhen(e, n, add) }},
+	"notes":        {kinds: allKinds, multiline: true, set: func(e *Entry, s string, _ []string) { e.Notes = s }},
 	"updated": {kinds: allKinds, check: checkDay,
 		set: func(e *Entry, s string, _ []string) { e.Updated = s }},
 	"related": {list: true, kinds: allKinds, check: checkID,

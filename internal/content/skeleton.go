@@ -468,6 +468,8 @@ func fieldHelp(name string, k Kind) string {
 		return "A web-archive copy of the source, shown when the source is dead."
 	case "approach":
 		return "One cell per dimension of the national approach: value (or text), a sentence, sources and as_of, or value: unknown with checked. See docs/content.md for the dimensions and their values."
+	case "applies_when":
+		return "The cases the entry concerns, for the case helper (/case): a list of conditions, each with activities, partners, funders, technologies, stages, reach, as and why. See docs/content.md."
 	case "notes":
 		return "Curator caveats: what could not be confirmed and what was looked for. Shown apart from the body."
 	case "source_url":

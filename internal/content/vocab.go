@@ -210,3 +210,12 @@ func SortCountries(codes []string) []string {
 	})
 	return out
 }
+
+// CountryCodes returns the ISO 3166-1 codes the Atlas knows, sorted by country name.
+func CountryCodes() []string {
+	out := make([]string, 0, len(isoCountries))
+	for code := range isoCountries {
+		out = append(out, code)
+	}
+	return SortCountries(out)
+}

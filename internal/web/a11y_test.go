@@ -64,6 +64,7 @@ var pageTypes = []string{
 	"/docs/nl", "/docs/term-knowledge-security", "/countries", "/countries/ca",
 	"/compare?c=nl&c=ca&c=gb", "/compare", "/topics/institutional-role", "/glossary", "/timeline",
 	"/reading-list?country=de", "/no-such-page", "/search?country=atlantis", "/upkeep", "/technologies",
+	"/questions", "/case", "/case?home=de&partner=cn&activity=partnership&technology=quantum&funder=dfg", "/case?home=zz&activity=dancing",
 }
 
 // axeSource finds axe-core (npm package axe-core); the test skips, saying how to get it, when
@@ -118,7 +119,8 @@ func TestAccessibility(t *testing.T) {
 		height int64
 	}{{"light-desktop", false, 1280, 900}, {"dark-phone", true, 390, 844}} {
 		t.Run(mode.name, func(t *testing.T) {
-			ctx := newBrowser(t, true)
+			// Every page type, twice: more than the minute one page flow gets on a busy machine.
+			ctx := newBrowserFor(t, true, 4*time.Minute)
 			do(ctx, t, setColorScheme(mode.dark), chromedp.EmulateViewport(mode.width, mode.height))
 			for _, path := range pageTypes {
 				do(ctx, t, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
@@ -212,6 +214,7 @@ func TestScreenshots(t *testing.T) {
 		{"home", "/"}, {"search", "/search?q=partner+screening&country=nl&country=ca"},
 		{"document", "/docs/nl-national-knowledge-security-guidelines"}, {"countries", "/countries"},
 		{"compare", "/compare?c=nl&c=ca&c=gb"}, {"reading-list", "/reading-list?country=de"},
+		{"case", "/case?home=de&partner=cn&activity=partnership"}, {"questions", "/questions"},
 	}
 	for _, size := range []struct {
 		name string
@@ -236,7 +239,7 @@ func TestScreenshots(t *testing.T) {
 func TestBrowserReflow(t *testing.T) {
 	ts := httptest.NewServer(realCorpusServer(t))
 	defer ts.Close()
-	ctx := newBrowser(t, true)
+	ctx := newBrowserFor(t, true, 4*time.Minute)
 	do(ctx, t, chromedp.EmulateViewport(320, 640))
 	for _, path := range pageTypes {
 		do(ctx, t, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("body")))

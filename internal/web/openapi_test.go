@@ -137,6 +137,14 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 		{"/api/suggest", "/api/suggest?q=" + strings.Repeat("x", 101), 400},
 		{"/api/search", "/api/search?q=rsk", 200},
 		{"/api/upkeep", "/api/upkeep", 200},
+		{"/api/questions", "/api/questions", 200},
+		{"/api/questions", "/api/questions?concept=partner-military-links&source=de-dfg-risks-international-cooperation", 200},
+		{"/api/questions", "/api/questions?framework=nope", 400},
+		{"/api/case", "/api/case?home=de&partner=cn&activity=partnership&technology=quantum&stage=basic&funder=dfg", 200},
+		{"/api/case", "/api/case?home=ca&activity=funding-application", 200},
+		{"/api/case", "/api/case?home=ma&activity=publication", 200},
+		{"/api/case", "/api/case?home=zz", 400},
+		{"/api/case", "/api/case?home=de&activity=dancing", 400},
 	} {
 		op, ok := paths[test.path].(map[string]any)["get"].(map[string]any)
 		if !ok {

@@ -24,6 +24,7 @@ type download struct {
 
 type readingListPage struct {
 	basePage
+	IDs       []string // a chosen selection, such as the answer of /case
 	Groups    []export.Group
 	Total     int
 	Facets    []facetView
@@ -37,7 +38,8 @@ type readingListPage struct {
 type readingListFilter struct {
 	Facets map[string][]string
 	Areas  []string
-	IDs    []string
+	IDs    []string // the entries the technology areas keep; nil when no area is chosen
+	Chosen []string // the entries picked by id (the answer of /case, for one); nil for all
 }
 
 // parseReadingList validates the reading list's filters with the search's rules.
@@ -53,7 +55,16 @@ func (st *state) parseReadingList(q url.Values) (readingListFilter, error) {
 		return readingListFilter{}, err
 	}
 	areas, ids, err := st.parseTechnology(q)
-	return readingListFilter{Facets: req.Filters, Areas: areas, IDs: ids}, err
+	if err != nil {
+		return readingListFilter{}, err
+	}
+	chosen, err := st.parseListIDs(q)
+	return readingListFilter{Facets: req.Filters, Areas: areas, IDs: ids, Chosen: chosen}, err
+}
+
+// keeps reports whether the filter's technology areas and chosen ids keep e.
+func (f readingListFilter) keeps(e *content.Entry) bool {
+	return (f.IDs == nil || slices.Contains(f.IDs, e.ID)) && (f.Chosen == nil || slices.Contains(f.Chosen, e.ID))
 }
 
 // query is the filter as URL parameters.
@@ -65,20 +76,23 @@ func (f readingListFilter) query() url.Values {
 	if len(f.Areas) > 0 {
 		q["technology"] = f.Areas
 	}
+	if len(f.Chosen) > 0 {
+		q["id"] = f.Chosen
+	}
 	return q
 }
 
 // readingList is the guidance the filter keeps, grouped as the export package does.
 func (st *state) readingList(f readingListFilter) []export.Group {
 	groups := export.ReadingList(st.catalog, f.Facets)
-	if f.IDs == nil {
+	if f.IDs == nil && f.Chosen == nil {
 		return groups
 	}
 	var out []export.Group
 	for _, g := range groups {
 		var types []export.TypeGroup
 		for _, tg := range g.Types {
-			tg.Entries = slices.DeleteFunc(slices.Clone(tg.Entries), func(e *content.Entry) bool { return !slices.Contains(f.IDs, e.ID) })
+			tg.Entries = slices.DeleteFunc(slices.Clone(tg.Entries), func(e *content.Entry) bool { return !f.keeps(e) })
 			if len(tg.Entries) > 0 {
 				types = append(types, tg)
 			}
@@ -89,6 +103,30 @@ func (st *state) readingList(f readingListFilter) []export.Group {
 		}
 	}
 	return out
+}
+
+// maxListIDs bounds the ids of a chosen reading list.
+const maxListIDs = 200
+
+// parseListIDs reads the optional repeatable id parameter: the reading list is then only
+// those entries (the answer of /case, for one). Every id must exist.
+func (st *state) parseListIDs(q url.Values) ([]string, error) {
+	ids := q["id"]
+	if len(ids) > maxListIDs {
+		return nil, badRequest(fmt.Sprintf("id: give at most %d ids", maxListIDs))
+	}
+	var out []string
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" || slices.Contains(out, id) {
+			continue
+		}
+		if len(id) > maxParamLength || st.corpus.Get(id) == nil {
+			return nil, badRequest(fmt.Sprintf("id: there is no entry with the id %q", truncate(id)))
+		}
+		out = append(out, id)
+	}
+	return out, nil
 }
 
 // facetCounts counts, for every facet, the guidance matching the other facets' selections
@@ -120,12 +158,12 @@ func (s *Server) handleReadingList(c echo.Context) error {
 	}
 	filters := rf.Facets
 	groups := st.readingList(rf)
-	p := readingListPage{basePage: s.base(c, "Reading list"), Groups: groups, Total: export.Len(groups)}
+	p := readingListPage{basePage: s.base(c, "Reading list"), IDs: rf.Chosen, Groups: groups, Total: export.Len(groups)}
 	var guidance, inAreas []*content.Entry
 	for _, e := range st.corpus.Entries {
-		if e.Kind == content.Guidance {
+		if e.Kind == content.Guidance && (rf.Chosen == nil || slices.Contains(rf.Chosen, e.ID)) {
 			inAreas = append(inAreas, e)
-			if rf.IDs == nil || slices.Contains(rf.IDs, e.ID) {
+			if rf.keeps(e) {
 				guidance = append(guidance, e)
 			}
 		}
@@ -137,7 +175,7 @@ func (s *Server) handleReadingList(c echo.Context) error {
 		for _, v := range filters[f] {
 			rest := url.Values{}
 			for k, vals := range q {
-				rest[k] = vals
+				rest[k] = slices.Clone(vals)
 			}
 			removeValue(rest, f, v)
 			p.Selected = append(p.Selected, selectedFilter{Label: facetLabels[f] + ": " + valueLabel(f, v), Remove: withQuery("/reading-list", rest)})
@@ -157,7 +195,7 @@ func (s *Server) handleReadingList(c echo.Context) error {
 		removeValue(rest, "technology", v)
 		p.Selected = append(p.Selected, selectedFilter{Label: "Technology area: " + td.areaLabel(v), Remove: withQuery("/reading-list", rest)})
 	}
-	p.ClearAll = "/reading-list"
+	p.ClearAll = withQuery("/reading-list", url.Values{"id": rf.Chosen})
 	for _, f := range export.Formats {
 		p.Downloads = append(p.Downloads, download{Label: formatLabel[f.Name], Href: withQuery("/reading-list."+f.Ext, q)})
 	}

@@ -37,6 +37,8 @@ func (s *Server) routes() {
 	e.GET("/glossary", s.handleGlossary, s.cachePages)
 	e.GET("/timeline", s.handleTimeline, s.cachePages)
 	e.GET("/about", s.handleAbout, s.cachePages)
+	e.GET("/questions", s.handleQuestions, s.cachePages)
+	e.GET("/case", s.handleCase, s.cachePages)
 	e.GET("/reading-list", s.handleReadingList, limit, s.cachePages)
 	for _, f := range export.Formats {
 		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), limit, s.cachePages)
@@ -50,6 +52,8 @@ func (s *Server) routes() {
 	api.GET("/compare", s.handleAPICompare, s.cachePages)
 	api.GET("/approaches", s.handleAPIApproaches, s.cachePages)
 	api.GET("/technologies", s.handleAPITechnologies, s.cachePages)
+	api.GET("/questions", s.handleAPIQuestions, s.cachePages)
+	api.GET("/case", s.handleAPICase, s.cachePages)
 	api.GET("/openapi.json", s.handleOpenAPI)
 	// The organiser's worklist reads the server's live state (content problems held back,
 	// the link record): never cached.
