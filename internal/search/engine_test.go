@@ -271,3 +271,27 @@ func TestEditionsAndConcepts(t *testing.T) {
 		}
 	}
 }
+
+func TestOriginalTitles(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"de-bafa.md": guidance("Export Control and Academia manual", "de", "When export law applies to research.", "## What it is\nA manual.",
+			[2]string{"original_title", `"Handbuch Exportkontrolle und Academia"`}),
+		"gb-export.md": guidance("Export controls for academics", "gb", "When export law applies to research.", "## What it is\nGuidance."),
+		"no-white.md": guidance("Norway's white paper on the research system", "no", "Research security gets a chapter.", "## What it is\nA white paper.",
+			[2]string{"original_title", `"Meld. St. 14 (2024–2025) Sikker kunnskap i en usikker verden"`}),
+	})
+	for _, test := range []struct {
+		query string
+		want  []string
+	}{
+		// A word of the title in the document's own language finds it.
+		{"Exportkontrolle", []string{"de-bafa"}},
+		{"Handbuch Exportkontrolle und Academia", []string{"de-bafa"}},
+		// A phrase of it too, in a language the analyzer does not stem.
+		{"Sikker kunnskap i en usikker verden", []string{"no-white"}},
+	} {
+		if got := ids(search(t, ix, Request{Query: test.query})); !slices.Equal(got, test.want) {
+			t.Errorf("Search(%q) = %v, want %v", test.query, got, test.want)
+		}
+	}
+}

@@ -59,9 +59,11 @@ type FacetCount struct {
 
 // fieldBoosts weigh where a word matches: in the title, the summary, a country's national
 // terms or a glossary entry's synonyms (terms), the body's sections, the entry's theme, type
-// and guiding-question labels (tags), or its issuer and country names (meta).
+// and guiding-question labels (tags), its issuer and country names (meta), or its title in the
+// document's own language (original), for queries in that language.
 var fieldBoosts = [numFields]float64{
 	fieldTitle: 3, fieldSummary: 2, fieldTerms: 1, fieldSections: 0.85, fieldTags: 0.75, fieldMeta: 0.1,
+	fieldOriginal: 2,
 }
 
 // Ranking weights, tuned against testdata/judgments.json (see docs/search.md).

@@ -148,7 +148,7 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 		nterms += len(p.terms)
 	}
 	if nterms > 1 {
-		m.mark(bonus, joinLeaves(parts), 1, fieldTitle)
+		m.mark(bonus, joinLeaves(parts), 1, fieldTitle, fieldOriginal)
 		add(titlePhraseBonus)
 	}
 	// Title coverage: each part found in the title adds its share of titleWordsBonus. A
@@ -157,9 +157,9 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 		if weights[i] == 0 {
 			continue
 		}
-		m.mark(bonus, p.fixedLeaf, 1, fieldTitle)
+		m.mark(bonus, p.fixedLeaf, 1, fieldTitle, fieldOriginal)
 		for _, t := range p.forms {
-			m.mark(bonus, termLeaf(t), 1, fieldTitle)
+			m.mark(bonus, termLeaf(t), 1, fieldTitle, fieldOriginal)
 		}
 		if codes := jurisOf[i]; codes != nil {
 			for d := range bonus {
