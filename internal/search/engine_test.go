@@ -295,3 +295,33 @@ func TestOriginalTitles(t *testing.T) {
 		}
 	}
 }
+
+func TestSoftMatching(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"fi-training.md": guidance("Training for researchers", "fi", "Finnish training on research security.", "## What it is\nCourses."),
+		"fi-workshop.md": guidance("Workshop on research security", "fi", "A Finnish workshop.", "## What it is\nA workshop."),
+		"fi-both.md":     guidance("Workshop training", "fi", "A workshop with training.", "## What it is\nBoth."),
+		"se-training.md": guidance("Training for staff", "se", "Swedish training.", "## What it is\nCourses."),
+		"se-other.md":    guidance("Annual report", "se", "Numbers.", "## What it is\nNumbers."),
+	})
+	for _, test := range []struct {
+		query string
+		first string   // "" when no entry has every word
+		all   []string // every hit, in any order
+	}{
+		// The entries with every word come first, then those with most of them; a query of
+		// two words finds the entries with one when no entry has both.
+		{"workshop training", "fi-both", []string{"fi-both", "fi-training", "fi-workshop", "se-training"}},
+		{"xylophone training", "", []string{"fi-training", "se-training", "fi-both"}},
+		// Three units need two: Finnish entries with one of the words, not Swedish ones.
+		{"Finland workshop training", "fi-both", []string{"fi-both", "fi-training", "fi-workshop"}},
+	} {
+		got := ids(search(t, ix, Request{Query: test.query}))
+		if test.first != "" && (len(got) == 0 || got[0] != test.first) {
+			t.Errorf("Search(%q) = %v, want %s first", test.query, got, test.first)
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(test.all))) {
+			t.Errorf("Search(%q) = %v, want %v in some order", test.query, got, test.all)
+		}
+	}
+}

@@ -529,7 +529,7 @@ func TestTyposAndDidYouMean(t *testing.T) {
 		query, filter, suggestion string
 	}{
 		{"NPSE", "", "NPSA"},                                    // too short for fuzzy matching, one letter off
-		{"screening xylophone", "", "screening"},                // a word the corpus lacks is left out
+		{"screening xylophone okapi", "", "screening"},          // words the corpus lacks are left out
 		{`"partner screenng" rules`, "", `"partner screening"`}, // inside a phrase too
 		{"NPSE", "ca", ""},                                      // nothing with the filter either
 	} {

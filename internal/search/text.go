@@ -21,9 +21,10 @@ type textMatch struct {
 // Each word (or "quoted phrase") is one unit of the query; a run of words that is a glossary
 // term (or one of its synonyms) is one unit too, which also finds the term's equivalents at a
 // lower weight, and so is the name of a jurisdiction, which its entries match as if they had it
-// in their title. Queries of up to two units need every unit; longer ones need half of them,
-// because people type questions ("basic versus applied research safeguards") whose every word
-// no entry has, and an entry's score is scaled by the share of the units it matches. The units'
+// in their title. A query needs half of its units (one of two), because people type questions
+// ("basic versus applied research safeguards") whose every word no entry has, and an entry's
+// score is scaled by the share of the units it matches, so that the entries with all of them
+// come first as a rule. The units'
 // BM25 scores, weighted by field, rank the entries; fixed bonuses on top lift an entry whose
 // title is the query, holds it as a phrase or holds its words (each weighted by how rare the
 // word is), entries with the query's words side by side, findings on the guiding question the
@@ -111,15 +112,11 @@ func (ix *Index) textMatch(q string, sc *scratch) *textMatch {
 	need := float64(minMatch(nunits))
 	norm := textScale / total
 	for d := range scores {
-		switch {
-		case matched[d] < need:
+		if matched[d] < need {
 			scores[d] = 0
 			continue
-		case nunits > 2:
-			scores[d] *= norm * matched[d] / float64(nunits)
-		default:
-			scores[d] *= norm
 		}
+		scores[d] *= norm * matched[d] / float64(nunits)
 		scores[d] += fixed[d]
 	}
 	sc.release(matched, fixed)
@@ -261,11 +258,11 @@ func allOf(u, w []float64, sc *scratch) {
 	sc.release(w)
 }
 
-// minMatch is how many of n units an entry must match.
+// minMatch is how many of n units an entry must match: one unit, or half of several (one of
+// two, two of three or four). An entry's score is scaled by the share it matches, so the
+// entries with every unit come first as a rule, and a query degrades to those with most of its
+// units instead of finding nothing when no entry has them all.
 func minMatch(n int) int {
-	if n <= 2 {
-		return n
-	}
 	return (n + 1) / 2
 }
 
