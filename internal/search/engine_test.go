@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -322,6 +323,54 @@ func TestSoftMatching(t *testing.T) {
 		}
 		if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(test.all))) {
 			t.Errorf("Search(%q) = %v, want %v in some order", test.query, got, test.all)
+		}
+	}
+}
+
+func TestQuestionsPreferDocuments(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"term-okapi-screening.md": entry([][2]string{{"title", "Okapi screening"}, {"kind", "term"},
+			{"summary", "Checking okapi partners before a partnership."}}, "Okapi screening checks partners."),
+		"nl-okapi.md": guidance("Okapi partner guidelines", "nl", "How universities check okapi partners.", "## What it is\nScreening of okapi partnerships, case by case."),
+	})
+	for _, test := range []struct {
+		query string
+		first string
+	}{
+		// Typed as words, the definition comes first; asked as a question, the document.
+		{"okapi screening partners", "term-okapi-screening"},
+		{"how do universities do okapi screening of partners", "nl-okapi"},
+	} {
+		if got := ids(search(t, ix, Request{Query: test.query})); len(got) == 0 || got[0] != test.first {
+			t.Errorf("Search(%q) = %v, want %s first", test.query, got, test.first)
+		}
+	}
+	// A question mark makes a question: the definition's score, and only its, is scaled.
+	score := func(q, id string) float64 {
+		for _, h := range search(t, ix, Request{Query: q}).Hits {
+			if h.ID == id {
+				return h.Score
+			}
+		}
+		return 0
+	}
+	for id, want := range map[string]float64{"term-okapi-screening": questionDefinitionPrior, "nl-okapi": 1} {
+		if got := score("okapi screening of partners?", id) / score("okapi screening of partners", id); math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s scores %.3f as much in a question, want %.3f", id, got, want)
+		}
+	}
+	for _, test := range []struct {
+		query string
+		want  bool
+	}{
+		{"how does Japan handle research security", true},
+		{"What is knowledge security", true},
+		{"research security?", true},
+		{"research security officer", false},
+		{"Howard report", false},
+	} {
+		if got := isQuestion(test.query); got != test.want {
+			t.Errorf("isQuestion(%q) = %v, want %v", test.query, got, test.want)
 		}
 	}
 }

@@ -105,6 +105,9 @@ const (
 	techAreaPrior = 0.8
 	// A milestone scores at most this share of the entry it dates, when both match.
 	milestoneShare = 0.7
+	// In a question, definitions (glossary terms, question concepts, technology areas) give way
+	// to the documents and findings that answer it.
+	questionDefinitionPrior = 0.8
 )
 
 const (

@@ -201,11 +201,15 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 		}
 	}
 	asks, types := askedTypes(parts)
+	question := isQuestion(q)
 	for d := range scores {
 		if scores[d] <= 0 {
 			continue
 		}
 		doc := &m.docs[d]
+		if question {
+			scores[d] *= questionKindPrior(doc.kind)
+		}
 		if asks && doc.kind == "guidance" {
 			scores[d] += guidanceBonus
 			for _, t := range types {
@@ -689,4 +693,33 @@ func (ix *Index) didYouMean(r Request, out *Results, sc *scratch) {
 	if total > 0 {
 		out.Suggestion, out.SuggestionTotal = suggestion, total
 	}
+}
+
+// questionWords start a question.
+var questionWords = map[string]bool{
+	"how": true, "what": true, "which": true, "where": true, "who": true, "why": true, "when": true,
+	"whom": true, "whose": true, "can": true, "could": true, "do": true, "does": true, "did": true,
+	"is": true, "are": true, "should": true, "must": true, "may": true, "will": true, "would": true,
+}
+
+// isQuestion reports whether q is typed as a question: it starts with a question word or ends
+// with a question mark.
+func isQuestion(q string) bool {
+	q = strings.TrimSpace(q)
+	if strings.HasSuffix(q, "?") {
+		return true
+	}
+	first, _, _ := strings.Cut(q, " ")
+	return questionWords[strings.ToLower(first)]
+}
+
+// questionKindPrior is what an entry's score is multiplied by, for its kind, when the query is a
+// question: definitions give way to the documents and findings that answer it. A country's
+// profile keeps its score, as it is the answer to "how does Japan handle research security".
+func questionKindPrior(kind string) float64 {
+	switch kind {
+	case "term", "concept", "techarea":
+		return questionDefinitionPrior
+	}
+	return 1
 }
