@@ -374,3 +374,21 @@ func TestQuestionsPreferDocuments(t *testing.T) {
 		}
 	}
 }
+
+func TestLongPhrases(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"eu-open.md": guidance("Open science", "eu", "Openness first.",
+			"## What it asks\nResearch should stay as open as possible and as closed as necessary, the Council said in its recommendation to member states."),
+		"eu-closed.md": guidance("Closed science", "eu", "Security first.",
+			"## What it asks\nResearch should stay as closed as necessary and as open as possible, the Council said in its recommendation to member states."),
+	})
+	// Eleven words once the stop words are left out.
+	q := `"research should stay as open as possible and as closed as necessary, the Council said in its recommendation to member states"`
+	res := search(t, ix, Request{Query: q})
+	if got := ids(res); !slices.Equal(got, []string{"eu-open"}) {
+		t.Fatalf("Search(%s) = %v, want [eu-open]", q, got)
+	}
+	if s := res.Hits[0].Snippet; !strings.Contains(s, "<mark>Council</mark>") || !strings.Contains(s, "<mark>Research</mark>") {
+		t.Errorf("snippet %q does not mark the phrase", s)
+	}
+}

@@ -63,10 +63,11 @@ func (ix *Index) snippet(doc int32, leaves []leaf, sc *scratch) (snippet, anchor
 
 // marks appends the occurrences of l in doc's f to ms, once each.
 func (m *memory) marks(ms []mark, l leaf, f field, doc int32) []mark {
-	var lists [8]*postingList
-	var cursor [8]int
-	if len(l.terms) > len(lists) {
-		return ms
+	var lbuf [8]*postingList
+	var cbuf [8]int
+	lists, cursor := lbuf[:], cbuf[:]
+	if len(l.terms) > len(lbuf) {
+		lists, cursor = make([]*postingList, len(l.terms)), make([]int, len(l.terms))
 	}
 	for i, t := range l.terms {
 		tp := m.terms[t]
