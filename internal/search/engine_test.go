@@ -392,3 +392,28 @@ func TestLongPhrases(t *testing.T) {
 		t.Errorf("snippet %q does not mark the phrase", s)
 	}
 }
+
+func TestCommonWordsOnly(t *testing.T) {
+	ix := mustFullIndex(t)
+	for _, test := range []struct {
+		query  string
+		common bool
+	}{
+		{"how does the", true},
+		{"What is it?", true},
+		{"", false},   // no words: browse everything
+		{"?!", false}, // no words either
+		{"how does the Netherlands", false},
+	} {
+		res := search(t, ix, Request{Query: test.query})
+		if res.CommonWordsOnly != test.common {
+			t.Errorf("Search(%q).CommonWordsOnly = %v, want %v", test.query, res.CommonWordsOnly, test.common)
+		}
+		if test.common && (res.Total != 0 || len(res.Hits) != 0) {
+			t.Errorf("Search(%q) found %d entries; a query of common words finds none", test.query, res.Total)
+		}
+		if !test.common && res.Total == 0 {
+			t.Errorf("Search(%q) found nothing", test.query)
+		}
+	}
+}

@@ -38,6 +38,11 @@ type Results struct {
 	// does, or left out), and SuggestionTotal is how many hits it finds. "" and 0 otherwise.
 	Suggestion      string
 	SuggestionTotal int
+
+	// CommonWordsOnly is set when the query has words but only ones too common to search for
+	// ("how does the"): nothing is searched and Total is 0, so that the caller can say so
+	// rather than list the whole corpus. A query with no words at all browses everything.
+	CommonWordsOnly bool
 }
 
 // Hit is one matching entry. The caller looks up everything else about it by ID.
@@ -156,6 +161,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Results, error) {
 	sc := getScratch(len(ix.mem.docs))
 	defer putScratch(sc)
 	tm := ix.textMatch(r.Query, sc)
+	if tm == nil && len(splitQuery(r.Query)) > 0 {
+		return &Results{Facets: map[string][]FacetCount{}, CommonWordsOnly: true, Took: time.Since(start)}, nil
+	}
 	out := ix.collect(tm, r, sc)
 	if tm != nil {
 		sc.release(tm.scores)

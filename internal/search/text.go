@@ -16,7 +16,7 @@ type textMatch struct {
 }
 
 // textMatch scores every entry for what a user typed; nil when it has no text to search for
-// (a query of nothing but stop words browses everything).
+// (no words, or nothing but stop words: Search tells the two apart).
 //
 // Each word (or "quoted phrase") is one unit of the query; a run of words that is a glossary
 // term (or one of its synonyms) is one unit too, which also finds the term's equivalents at a
