@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -268,6 +269,151 @@ func TestEditionsAndConcepts(t *testing.T) {
 		got := ids(search(t, ix, Request{Query: test.query}))
 		if len(got) < len(test.first) || !slices.Equal(got[:len(test.first)], test.first) {
 			t.Errorf("Search(%q) = %v, want first %v", test.query, got, test.first)
+		}
+	}
+}
+
+func TestOriginalTitles(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"de-bafa.md": guidance("Export Control and Academia manual", "de", "When export law applies to research.", "## What it is\nA manual.",
+			[2]string{"original_title", `"Handbuch Exportkontrolle und Academia"`}),
+		"gb-export.md": guidance("Export controls for academics", "gb", "When export law applies to research.", "## What it is\nGuidance."),
+		"no-white.md": guidance("Norway's white paper on the research system", "no", "Research security gets a chapter.", "## What it is\nA white paper.",
+			[2]string{"original_title", `"Meld. St. 14 (2024–2025) Sikker kunnskap i en usikker verden"`}),
+	})
+	for _, test := range []struct {
+		query string
+		want  []string
+	}{
+		// A word of the title in the document's own language finds it.
+		{"Exportkontrolle", []string{"de-bafa"}},
+		{"Handbuch Exportkontrolle und Academia", []string{"de-bafa"}},
+		// A phrase of it too, in a language the analyzer does not stem.
+		{"Sikker kunnskap i en usikker verden", []string{"no-white"}},
+	} {
+		if got := ids(search(t, ix, Request{Query: test.query})); !slices.Equal(got, test.want) {
+			t.Errorf("Search(%q) = %v, want %v", test.query, got, test.want)
+		}
+	}
+}
+
+func TestSoftMatching(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"fi-training.md": guidance("Training for researchers", "fi", "Finnish training on research security.", "## What it is\nCourses."),
+		"fi-workshop.md": guidance("Workshop on research security", "fi", "A Finnish workshop.", "## What it is\nA workshop."),
+		"fi-both.md":     guidance("Workshop training", "fi", "A workshop with training.", "## What it is\nBoth."),
+		"se-training.md": guidance("Training for staff", "se", "Swedish training.", "## What it is\nCourses."),
+		"se-other.md":    guidance("Annual report", "se", "Numbers.", "## What it is\nNumbers."),
+	})
+	for _, test := range []struct {
+		query string
+		first string   // "" when no entry has every word
+		all   []string // every hit, in any order
+	}{
+		// The entries with every word come first, then those with most of them; a query of
+		// two words finds the entries with one when no entry has both.
+		{"workshop training", "fi-both", []string{"fi-both", "fi-training", "fi-workshop", "se-training"}},
+		{"xylophone training", "", []string{"fi-training", "se-training", "fi-both"}},
+		// Three units need two: Finnish entries with one of the words, not Swedish ones.
+		{"Finland workshop training", "fi-both", []string{"fi-both", "fi-training", "fi-workshop"}},
+	} {
+		got := ids(search(t, ix, Request{Query: test.query}))
+		if test.first != "" && (len(got) == 0 || got[0] != test.first) {
+			t.Errorf("Search(%q) = %v, want %s first", test.query, got, test.first)
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(test.all))) {
+			t.Errorf("Search(%q) = %v, want %v in some order", test.query, got, test.all)
+		}
+	}
+}
+
+func TestQuestionsPreferDocuments(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"term-okapi-screening.md": entry([][2]string{{"title", "Okapi screening"}, {"kind", "term"},
+			{"summary", "Checking okapi partners before a partnership."}}, "Okapi screening checks partners."),
+		"nl-okapi.md": guidance("Okapi partner guidelines", "nl", "How universities check okapi partners.", "## What it is\nScreening of okapi partnerships, case by case."),
+	})
+	for _, test := range []struct {
+		query string
+		first string
+	}{
+		// Typed as words, the definition comes first; asked as a question, the document.
+		{"okapi screening partners", "term-okapi-screening"},
+		{"how do universities do okapi screening of partners", "nl-okapi"},
+	} {
+		if got := ids(search(t, ix, Request{Query: test.query})); len(got) == 0 || got[0] != test.first {
+			t.Errorf("Search(%q) = %v, want %s first", test.query, got, test.first)
+		}
+	}
+	// A question mark makes a question: the definition's score, and only its, is scaled.
+	score := func(q, id string) float64 {
+		for _, h := range search(t, ix, Request{Query: q}).Hits {
+			if h.ID == id {
+				return h.Score
+			}
+		}
+		return 0
+	}
+	for id, want := range map[string]float64{"term-okapi-screening": questionDefinitionPrior, "nl-okapi": 1} {
+		if got := score("okapi screening of partners?", id) / score("okapi screening of partners", id); math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s scores %.3f as much in a question, want %.3f", id, got, want)
+		}
+	}
+	for _, test := range []struct {
+		query string
+		want  bool
+	}{
+		{"how does Japan handle research security", true},
+		{"What is knowledge security", true},
+		{"research security?", true},
+		{"research security officer", false},
+		{"Howard report", false},
+	} {
+		if got := isQuestion(test.query); got != test.want {
+			t.Errorf("isQuestion(%q) = %v, want %v", test.query, got, test.want)
+		}
+	}
+}
+
+func TestLongPhrases(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"eu-open.md": guidance("Open science", "eu", "Openness first.",
+			"## What it asks\nResearch should stay as open as possible and as closed as necessary, the Council said in its recommendation to member states."),
+		"eu-closed.md": guidance("Closed science", "eu", "Security first.",
+			"## What it asks\nResearch should stay as closed as necessary and as open as possible, the Council said in its recommendation to member states."),
+	})
+	// Eleven words once the stop words are left out.
+	q := `"research should stay as open as possible and as closed as necessary, the Council said in its recommendation to member states"`
+	res := search(t, ix, Request{Query: q})
+	if got := ids(res); !slices.Equal(got, []string{"eu-open"}) {
+		t.Fatalf("Search(%s) = %v, want [eu-open]", q, got)
+	}
+	if s := res.Hits[0].Snippet; !strings.Contains(s, "<mark>Council</mark>") || !strings.Contains(s, "<mark>Research</mark>") {
+		t.Errorf("snippet %q does not mark the phrase", s)
+	}
+}
+
+func TestCommonWordsOnly(t *testing.T) {
+	ix := mustFullIndex(t)
+	for _, test := range []struct {
+		query  string
+		common bool
+	}{
+		{"how does the", true},
+		{"What is it?", true},
+		{"", false},   // no words: browse everything
+		{"?!", false}, // no words either
+		{"how does the Netherlands", false},
+	} {
+		res := search(t, ix, Request{Query: test.query})
+		if res.CommonWordsOnly != test.common {
+			t.Errorf("Search(%q).CommonWordsOnly = %v, want %v", test.query, res.CommonWordsOnly, test.common)
+		}
+		if test.common && (res.Total != 0 || len(res.Hits) != 0) {
+			t.Errorf("Search(%q) found %d entries; a query of common words finds none", test.query, res.Total)
+		}
+		if !test.common && res.Total == 0 {
+			t.Errorf("Search(%q) found nothing", test.query)
 		}
 	}
 }

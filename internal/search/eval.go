@@ -58,9 +58,11 @@ func termLeaf(t string) leaf { return leaf{terms: []string{t}, rel: []uint32{0}}
 // each calls fn for every document in which l occurs in f, with the number of occurrences
 // (for a phrase, of the whole phrase).
 func (m *memory) each(l leaf, f field, fn func(doc int32, tf int)) {
-	var lists [8]*postingList
-	if len(l.terms) > len(lists) {
-		return
+	// A phrase of up to eight terms, the usual case, needs no allocation.
+	var buf [8]*postingList
+	lists := buf[:]
+	if len(l.terms) > len(buf) {
+		lists = make([]*postingList, len(l.terms))
 	}
 	for i, t := range l.terms {
 		tp := m.terms[t]
@@ -76,7 +78,11 @@ func (m *memory) each(l leaf, f field, fn func(doc int32, tf int)) {
 		}
 		return
 	}
-	var cursor [8]int
+	var cbuf [8]int
+	cursor := cbuf[:]
+	if len(l.terms) > len(cbuf) {
+		cursor = make([]int, len(l.terms))
+	}
 	for i, d := range first.docs {
 		found := true
 		for k := 1; k < len(l.terms); k++ {

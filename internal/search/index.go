@@ -64,7 +64,7 @@ func newIndex(idx bleve.Index, path, fp string, corpus *content.Corpus) (*Index,
 	for _, e := range corpus.Entries {
 		d := newDocument(e)
 		var words []surfaceWord
-		for _, t := range append([]string{d.Title, d.Summary, d.Meta, d.Terms, d.Tags}, d.Sections...) {
+		for _, t := range append([]string{d.Title, d.Original, d.Summary, d.Meta, d.Terms, d.Tags}, d.Sections...) {
 			for _, tok := range ix.surface.Analyze([]byte(t)) {
 				words = append(words, surfaceWord{string(tok.Term), t[tok.Start:tok.End]})
 			}

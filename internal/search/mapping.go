@@ -20,7 +20,7 @@ import (
 
 // schemaVersion changes whenever the documents built from entries change shape or meaning, so
 // that indexes built by an older program are rebuilt.
-const schemaVersion = "5"
+const schemaVersion = "6"
 
 // Facets are the facet fields of the contract, in display order. Each is a keyword field in the
 // index under the same name.
@@ -30,6 +30,7 @@ var Facets = []string{"country", "topic", "theme", "stage", "phase", "type", "au
 type document struct {
 	Kind      string   `json:"kind"`
 	Title     string   `json:"title"`
+	Original  string   `json:"original"`
 	Summary   string   `json:"summary"`
 	Sections  []string `json:"sections"`
 	Meta      string   `json:"meta"`
@@ -60,6 +61,7 @@ func newDocument(e *content.Entry) document {
 	d := document{
 		Kind:      string(e.Kind),
 		Title:     e.Title,
+		Original:  e.OriginalTitle,
 		Summary:   e.Summary,
 		Sections:  sectionTexts(e),
 		Meta:      strings.Join(meta, ". "),
@@ -149,6 +151,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	}
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt("title", text())
+	doc.AddFieldMappingsAt("original", text())
 	doc.AddFieldMappingsAt("summary", text())
 	doc.AddFieldMappingsAt("sections", text())
 	doc.AddFieldMappingsAt("meta", text())

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	index "github.com/blevesearch/bleve_index_api"
@@ -34,10 +35,11 @@ const (
 	fieldSections
 	fieldTags
 	fieldMeta
+	fieldOriginal // the title in the document's own language
 	numFields
 )
 
-var fieldNames = [numFields]string{"title", "summary", "terms", "sections", "tags", "meta"}
+var fieldNames = [numFields]string{"title", "summary", "terms", "sections", "tags", "meta", "original"}
 
 // loc is one occurrence of a term in a field.
 type loc struct {
@@ -192,6 +194,9 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 		m.byID[ext] = n
 		m.docs = append(m.docs, m.newDocInfo(e))
 		m.titles[m.docs[n].titleSort] = append(m.titles[m.docs[n].titleSort], n)
+		if o := strings.ToLower(e.OriginalTitle); o != "" && o != m.docs[n].titleSort {
+			m.titles[o] = append(m.titles[o], n)
+		}
 	}
 	ids.Close()
 	for n := range m.docs {

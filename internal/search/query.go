@@ -43,6 +43,11 @@ type Results struct {
 	// does, or left out), and SuggestionTotal is how many hits it finds. "" and 0 otherwise.
 	Suggestion      string
 	SuggestionTotal int
+
+	// CommonWordsOnly is set when the query has words but only ones too common to search for
+	// ("how does the"): nothing is searched and Total is 0, so that the caller can say so
+	// rather than list the whole corpus. A query with no words at all browses everything.
+	CommonWordsOnly bool
 }
 
 // Hit is one matching entry. The caller looks up everything else about it by ID.
@@ -64,9 +69,11 @@ type FacetCount struct {
 
 // fieldBoosts weigh where a word matches: in the title, the summary, a country's national
 // terms or a glossary entry's synonyms (terms), the body's sections, the entry's theme, type
-// and guiding-question labels (tags), or its issuer and country names (meta).
+// and guiding-question labels (tags), its issuer and country names (meta), or its title in the
+// document's own language (original), for queries in that language.
 var fieldBoosts = [numFields]float64{
 	fieldTitle: 3, fieldSummary: 2, fieldTerms: 1, fieldSections: 0.85, fieldTags: 0.75, fieldMeta: 0.1,
+	fieldOriginal: 2,
 }
 
 // Ranking weights, tuned against testdata/judgments.json (see docs/search.md).
@@ -108,6 +115,9 @@ const (
 	techAreaPrior = 0.8
 	// A milestone scores at most this share of the entry it dates, when both match.
 	milestoneShare = 0.7
+	// In a question, definitions (glossary terms, question concepts, technology areas) give way
+	// to the documents and findings that answer it.
+	questionDefinitionPrior = 0.8
 )
 
 const (
@@ -161,6 +171,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Results, error) {
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if tm == nil && len(splitQuery(r.Query)) > 0 {
+		return &Results{Facets: map[string][]FacetCount{}, CommonWordsOnly: true, Took: time.Since(start)}, nil
 	}
 	out := ix.collect(tm, r, sc)
 	if tm != nil {

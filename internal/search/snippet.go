@@ -4,6 +4,7 @@ import (
 	"html"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -24,7 +25,8 @@ type mark struct {
 // occur (the first such section on a tie), and names that section's anchor. Without a match in
 // the body, it cuts the snippet from the summary. The text is the entry's own, HTML-escaped,
 // with <mark> around each occurrence of the query's words and phrases (a synonym or a corrected
-// typo included). It cuts as bleve's simple highlighter did, without its allocations.
+// typo included). It chooses the fragment as bleve's simple highlighter did, without its
+// allocations, and starts and ends it on word boundaries, which bleve did not.
 func (ix *Index) snippet(doc int32, leaves []leaf, sc *scratch) (snippet, anchor string) {
 	d := &ix.mem.docs[doc]
 	marks := sc.marks[:0]
@@ -63,10 +65,11 @@ func (ix *Index) snippet(doc int32, leaves []leaf, sc *scratch) (snippet, anchor
 
 // marks appends the occurrences of l in doc's f to ms, once each.
 func (m *memory) marks(ms []mark, l leaf, f field, doc int32) []mark {
-	var lists [8]*postingList
-	var cursor [8]int
-	if len(l.terms) > len(lists) {
-		return ms
+	var lbuf [8]*postingList
+	var cbuf [8]int
+	lists, cursor := lbuf[:], cbuf[:]
+	if len(l.terms) > len(lbuf) {
+		lists, cursor = make([]*postingList, len(l.terms)), make([]int, len(l.terms))
 	}
 	for i, t := range l.terms {
 		tp := m.terms[t]
@@ -132,10 +135,21 @@ func bestSection(ms []mark) (int, bool) {
 }
 
 // cut returns the best fragment of text around the marks (all in text), as HTML with the
-// marks marked, and "…" where the text goes on. The fragment is snippetSize characters, one
-// starting at each mark and centred on the marks it holds as far as it can; the best holds the
-// most distinct terms, the first on a tie.
+// marks marked, and "…" where the text goes on. The fragment is chosen as bleve's simple
+// highlighter chose it (see choose), then its ends are moved out of the middle of words.
 func cut(text string, ms []mark) string {
+	start, end, ok := choose(text, ms)
+	if !ok {
+		return ""
+	}
+	start, end = wordBounds(text, ms, start, end)
+	return render(text, ms, start, end)
+}
+
+// choose returns the best fragment of text around the marks, and sorts ms by start. The
+// fragment is snippetSize characters, one starting at each mark and centred on the marks it
+// holds as far as it can; the best holds the most distinct terms, the first on a tie.
+func choose(text string, ms []mark) (int, int, bool) {
 	slices.SortStableFunc(ms, func(a, b mark) int { return a.start - b.start })
 	bestStart, bestEnd, bestScore := 0, 0, -1
 	maxbegin := 0
@@ -156,9 +170,12 @@ func cut(text string, ms []mark) string {
 		}
 		maxbegin = tl.end
 	}
-	if bestScore < 0 {
-		return ""
-	}
+	return bestStart, bestEnd, bestScore >= 0
+}
+
+// render is text[start:end] as HTML with the marks ms (in order of start) marked, and "…"
+// where the text goes on.
+func render(text string, ms []mark, bestStart, bestEnd int) string {
 	var b strings.Builder
 	if bestStart != 0 {
 		b.WriteString(ellipsis)
@@ -186,6 +203,60 @@ func cut(text string, ms []mark) string {
 		b.WriteString(ellipsis)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// wordBounds moves a fragment's ends out of the middle of a word: the start forward past the
+// word it cuts, the end back before it, never past a mark (ms, in order of start). Words in
+// scripts written without spaces (Han, kana) are one character each, so nothing moves there.
+func wordBounds(text string, ms []mark, start, end int) (int, int) {
+	first, last := end, start
+	for _, m := range ms {
+		if m.start >= start && m.end <= end {
+			first, last = min(first, m.start), max(last, m.end)
+		}
+	}
+	if start > 0 && start < len(text) && inWord(text, start) {
+		s := start
+		for s < first && s < len(text) && !isSpaceAt(text, s) {
+			_, size := utf8.DecodeRuneInString(text[s:])
+			s += size
+		}
+		for s < first && s < len(text) && isSpaceAt(text, s) {
+			s++
+		}
+		start = s
+	}
+	if end < len(text) && end > start && inWord(text, end) {
+		e := end
+		for e > last && e > start && !isSpaceAt(text, e-1) {
+			_, size := utf8.DecodeLastRuneInString(text[:e])
+			e -= size
+		}
+		for e > last && e > start && isSpaceAt(text, e-1) {
+			e--
+		}
+		end = e
+	}
+	return start, end
+}
+
+// inWord reports whether byte offset i of text falls between two letters or digits of one word.
+func inWord(text string, i int) bool {
+	before, _ := utf8.DecodeLastRuneInString(text[:i])
+	after, _ := utf8.DecodeRuneInString(text[i:])
+	return wordRune(before) && wordRune(after)
+}
+
+func wordRune(r rune) bool {
+	if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+func isSpaceAt(text string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return unicode.IsSpace(r)
 }
 
 // fragment is the fragment that starts at start: snippetSize characters on from it, moved back

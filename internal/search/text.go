@@ -17,14 +17,15 @@ type textMatch struct {
 }
 
 // textMatch scores every entry for what a user typed; nil when it has no text to search for
-// (a query of nothing but stop words browses everything).
+// (no words, or nothing but stop words: Search tells the two apart).
 //
 // Each word (or "quoted phrase") is one unit of the query; a run of words that is a glossary
 // term (or one of its synonyms) is one unit too, which also finds the term's equivalents at a
 // lower weight, and so is the name of a jurisdiction, which its entries match as if they had it
-// in their title. Queries of up to two units need every unit; longer ones need half of them,
-// because people type questions ("basic versus applied research safeguards") whose every word
-// no entry has, and an entry's score is scaled by the share of the units it matches. The units'
+// in their title. A query needs half of its units (one of two), because people type questions
+// ("basic versus applied research safeguards") whose every word no entry has, and an entry's
+// score is scaled by the share of the units it matches, so that the entries with all of them
+// come first as a rule. The units'
 // BM25 scores, weighted by field, rank the entries; fixed bonuses on top lift an entry whose
 // title is the query, holds it as a phrase or holds its words (each weighted by how rare the
 // word is), entries with the query's words side by side, findings on the guiding question the
@@ -119,15 +120,11 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 	need := float64(minMatch(nunits))
 	norm := textScale / total
 	for d := range scores {
-		switch {
-		case matched[d] < need:
+		if matched[d] < need {
 			scores[d] = 0
 			continue
-		case nunits > 2:
-			scores[d] *= norm * matched[d] / float64(nunits)
-		default:
-			scores[d] *= norm
 		}
+		scores[d] *= norm * matched[d] / float64(nunits)
 		scores[d] += fixed[d]
 	}
 	sc.release(matched, fixed)
@@ -156,7 +153,7 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 		nterms += len(p.terms)
 	}
 	if nterms > 1 {
-		m.mark(bonus, joinLeaves(parts), 1, fieldTitle)
+		m.mark(bonus, joinLeaves(parts), 1, fieldTitle, fieldOriginal)
 		add(titlePhraseBonus)
 	}
 	// Title coverage: each part found in the title adds its share of titleWordsBonus. A
@@ -165,9 +162,9 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 		if weights[i] == 0 {
 			continue
 		}
-		m.mark(bonus, p.fixedLeaf, 1, fieldTitle)
+		m.mark(bonus, p.fixedLeaf, 1, fieldTitle, fieldOriginal)
 		for _, t := range p.forms {
-			m.mark(bonus, termLeaf(t), 1, fieldTitle)
+			m.mark(bonus, termLeaf(t), 1, fieldTitle, fieldOriginal)
 		}
 		if codes := jurisOf[i]; codes != nil {
 			for d := range bonus {
@@ -212,11 +209,15 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 		}
 	}
 	asks, types := askedTypes(parts)
+	question := isQuestion(q)
 	for d := range scores {
 		if scores[d] <= 0 {
 			continue
 		}
 		doc := &m.docs[d]
+		if question {
+			scores[d] *= questionKindPrior(doc.kind)
+		}
 		if asks && doc.kind == "guidance" {
 			scores[d] += guidanceBonus
 			for _, t := range types {
@@ -269,11 +270,11 @@ func allOf(u, w []float64, sc *scratch) {
 	sc.release(w)
 }
 
-// minMatch is how many of n units an entry must match.
+// minMatch is how many of n units an entry must match: one unit, or half of several (one of
+// two, two of three or four). An entry's score is scaled by the share it matches, so the
+// entries with every unit come first as a rule, and a query degrades to those with most of its
+// units instead of finding nothing when no entry has them all.
 func minMatch(n int) int {
-	if n <= 2 {
-		return n
-	}
 	return (n + 1) / 2
 }
 
@@ -700,4 +701,33 @@ func (ix *Index) didYouMean(ctx context.Context, r Request, out *Results, sc *sc
 	if total > 0 {
 		out.Suggestion, out.SuggestionTotal = suggestion, total
 	}
+}
+
+// questionWords start a question.
+var questionWords = map[string]bool{
+	"how": true, "what": true, "which": true, "where": true, "who": true, "why": true, "when": true,
+	"whom": true, "whose": true, "can": true, "could": true, "do": true, "does": true, "did": true,
+	"is": true, "are": true, "should": true, "must": true, "may": true, "will": true, "would": true,
+}
+
+// isQuestion reports whether q is typed as a question: it starts with a question word or ends
+// with a question mark.
+func isQuestion(q string) bool {
+	q = strings.TrimSpace(q)
+	if strings.HasSuffix(q, "?") {
+		return true
+	}
+	first, _, _ := strings.Cut(q, " ")
+	return questionWords[strings.ToLower(first)]
+}
+
+// questionKindPrior is what an entry's score is multiplied by, for its kind, when the query is a
+// question: definitions give way to the documents and findings that answer it. A country's
+// profile keeps its score, as it is the answer to "how does Japan handle research security".
+func questionKindPrior(kind string) float64 {
+	switch kind {
+	case "term", "concept", "techarea":
+		return questionDefinitionPrior
+	}
+	return 1
 }

@@ -44,13 +44,15 @@ type apiHit struct {
 }
 
 type apiSearch struct {
-	Query      string                  `json:"query"`
-	Suggestion string                  `json:"suggestion,omitempty"`
-	Total      int                     `json:"total"`
-	Page       int                     `json:"page"`
-	Size       int                     `json:"size"`
-	Hits       []apiHit                `json:"hits"`
-	Facets     map[string][]facetValue `json:"facets"`
+	Query      string `json:"query"`
+	Suggestion string `json:"suggestion,omitempty"`
+	// CommonWordsOnly: the query's words are all too common to search for; nothing was searched.
+	CommonWordsOnly bool                    `json:"common_words_only,omitempty"`
+	Total           int                     `json:"total"`
+	Page            int                     `json:"page"`
+	Size            int                     `json:"size"`
+	Hits            []apiHit                `json:"hits"`
+	Facets          map[string][]facetValue `json:"facets"`
 }
 
 // statusOf is a guidance entry's status, active when none is given; "" for other kinds.
@@ -93,6 +95,7 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 		Hits: []apiHit{}, Facets: map[string][]facetValue{}}
 	if res.Total == 0 {
 		out.Suggestion = res.Suggestion
+		out.CommonWordsOnly = res.CommonWordsOnly
 	}
 	for _, h := range st.hitViews(res) {
 		e := h.Entry

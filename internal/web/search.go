@@ -199,6 +199,8 @@ type searchPage struct {
 	DidYouMean      string
 	DidYouMeanURL   string
 	DidYouMeanTotal int
+	// CommonWordsOnly is set when the query's words are all too common to search for.
+	CommonWordsOnly bool
 }
 
 type sortOption struct {
@@ -249,6 +251,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 		o.Selected = o.Value == req.Sort
 		p.Sorts = append(p.Sorts, o)
 	}
+	p.CommonWordsOnly = res.CommonWordsOnly
 	if res.Total == 0 && res.Suggestion != "" {
 		p.DidYouMean, p.DidYouMeanTotal = res.Suggestion, res.SuggestionTotal
 		p.DidYouMeanURL = searchURL(c.QueryParams(), func(v url.Values) { v.Set("q", res.Suggestion); v.Del("page") })

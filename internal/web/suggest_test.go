@@ -58,6 +58,26 @@ func TestDidYouMean(t *testing.T) {
 	}
 }
 
+func TestCommonWordsOnly(t *testing.T) {
+	s := newTestServer(t, true)
+	// A query of words too common to search for is answered with a message, not the corpus.
+	doc := mustDoc(t, get(t, s, "/search?q=how+does+the"))
+	if n := doc.Find(".hit").Length(); n != 0 {
+		t.Errorf("how does the: %d hits", n)
+	}
+	if msg := doc.Find(".common-words").Text(); !strings.Contains(msg, "too common to search for") {
+		t.Errorf("how does the: message %q", msg)
+	}
+	if rec := get(t, s, "/api/search?q=how+does+the"); !strings.Contains(rec.Body.String(), `"common_words_only":true`) ||
+		!strings.Contains(rec.Body.String(), `"total":0`) {
+		t.Errorf("API: %s", rec.Body.String())
+	}
+	// A search without words still lists everything.
+	if doc := mustDoc(t, get(t, s, "/search?q=")); doc.Find(".hit").Length() == 0 || doc.Find(".common-words").Length() != 0 {
+		t.Errorf("empty query: no hits, or the message")
+	}
+}
+
 // The suggestions work from the keyboard: type, arrow down, Enter opens the entry.
 func TestBrowserSuggestionsKeyboard(t *testing.T) {
 	ts := httptest.NewServer(newTestServer(t, true))
