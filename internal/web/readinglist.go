@@ -105,7 +105,7 @@ func (s *Server) handleReadingList(c echo.Context) error {
 	return s.render(c, http.StatusOK, "readinglist", p)
 }
 
-var formatLabel = map[string]string{"md": "Markdown", "csv": "CSV (spreadsheet)", "bibtex": "BibTeX", "ris": "RIS (Zotero, EndNote)", "json": "JSON"}
+var formatLabel = map[string]string{"md": "Markdown", "csv": "CSV (spreadsheet)", "bibtex": "BibTeX", "ris": "RIS (Zotero, EndNote)", "json": "JSON", "csl": "CSL-JSON (citation processors, Zotero)"}
 
 func withQuery(path string, q url.Values) string {
 	for k, v := range q {
