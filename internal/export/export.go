@@ -78,6 +78,21 @@ type Selection struct {
 	Only map[string]bool
 }
 
+// Admits reports whether e is in the selection, the facets aside.
+func (sel Selection) Admits(e *content.Entry) bool {
+	if sel.Only != nil && !sel.Only[e.ID] {
+		return false
+	}
+	if len(sel.IDs) > 0 {
+		return slices.Contains(sel.IDs, e.ID)
+	}
+	kinds := sel.Kinds
+	if len(kinds) == 0 {
+		kinds = []content.Kind{content.Guidance}
+	}
+	return slices.Contains(kinds, e.Kind) && (sel.Superseded || e.IsActive())
+}
+
 // FindingType is the type group under which findings are listed.
 const FindingType = "finding"
 
@@ -91,25 +106,8 @@ func ReadingList(cat *content.Catalog, filters map[string][]string) []Group {
 // Select is ReadingList with a Selection: hand-picked ids, findings, superseded entries, the
 // hits of a search. Findings come after the guidance of their jurisdiction.
 func Select(cat *content.Catalog, filters map[string][]string, sel Selection) []Group {
-	picked := map[string]bool{}
-	for _, id := range sel.IDs {
-		picked[id] = true
-	}
-	kinds := sel.Kinds
-	if len(kinds) == 0 {
-		kinds = []content.Kind{content.Guidance}
-	}
 	keep := func(e *content.Entry, j *content.Jurisdiction) bool {
-		if len(e.Countries) == 0 || e.Countries[0] != j.Code || !e.Matches(filters, "") {
-			return false
-		}
-		if sel.Only != nil && !sel.Only[e.ID] {
-			return false
-		}
-		if len(picked) > 0 {
-			return picked[e.ID]
-		}
-		return slices.Contains(kinds, e.Kind) && (sel.Superseded || e.IsActive())
+		return len(e.Countries) > 0 && e.Countries[0] == j.Code && e.Matches(filters, "") && sel.Admits(e)
 	}
 	seen := map[string]bool{}
 	var groups []Group

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -30,21 +31,108 @@ type readingListPage struct {
 	Downloads []download
 	Selected  []selectedFilter
 	ClearAll  string
+
+	Words      string          // the words searched for
+	Picked     []string        // hand-picked ids, kept by the form
+	Kinds      map[string]bool // the kinds listed
+	Superseded bool
 }
 
-// parseReadingList validates the reading list's filters with the search's rules.
-func parseReadingList(q url.Values) (map[string][]string, error) {
+// readingListQuery is what the reading list's URL asks for: the facets, and the selection —
+// hand-picked ids, findings, superseded entries, words to search for.
+type readingListQuery struct {
+	Filters map[string][]string
+	Sel     export.Selection
+	Q       string
+	params  url.Values // the parameters that define the list, for download and chip links
+}
+
+// parseReadingList validates the reading list's parameters with the search's rules, and checks
+// that every hand-picked id is a guidance entry or a finding.
+func (st *state) parseReadingList(q url.Values) (readingListQuery, error) {
+	var rq readingListQuery
 	v := url.Values{}
 	for _, f := range readingListFacets {
 		if vals, ok := q[f]; ok {
 			v[f] = vals
 		}
 	}
+	v["q"] = q["q"]
+	v["kind"] = q["kind"]
 	req, err := parseSearch(v)
 	if err != nil {
-		return nil, err
+		return rq, err
 	}
-	return req.Filters, nil
+	rq.Filters, rq.Q = req.Filters, req.Query
+	for _, k := range req.Filters["kind"] {
+		if k != string(content.Guidance) && k != string(content.Finding) {
+			return rq, badRequest(fmt.Sprintf("kind %q cannot be in the reading list: use guidance or finding", k))
+		}
+		rq.Sel.Kinds = append(rq.Sel.Kinds, content.Kind(k))
+	}
+	delete(rq.Filters, "kind")
+	ids := q["id"]
+	if len(ids) > maxValues {
+		return rq, badRequest(fmt.Sprintf("id is given %d times; at most %d entries can be picked", len(ids), maxValues))
+	}
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" || slices.Contains(rq.Sel.IDs, id) {
+			continue
+		}
+		e := st.corpus.Get(id)
+		if e == nil || len(id) > maxParamLength {
+			return rq, badRequest(fmt.Sprintf("id %q: there is no entry with this id", truncate(id)))
+		}
+		if e.Kind != content.Guidance && e.Kind != content.Finding {
+			return rq, badRequest(fmt.Sprintf("id %q is a %s; the reading list holds guidance and findings", id, strings.ToLower(content.KindVocab.Label(string(e.Kind)))))
+		}
+		rq.Sel.IDs = append(rq.Sel.IDs, id)
+	}
+	switch sup := q.Get("superseded"); sup {
+	case "", "0":
+	case "1":
+		rq.Sel.Superseded = true
+	default:
+		return rq, badRequest(fmt.Sprintf("superseded %q: use 1 to keep superseded, rescinded and withdrawn entries", truncate(sup)))
+	}
+	rq.params = url.Values{}
+	for f, vals := range rq.Filters {
+		rq.params[f] = vals
+	}
+	if rq.Q != "" {
+		rq.params.Set("q", rq.Q)
+	}
+	for _, k := range rq.Sel.Kinds {
+		rq.params.Add("kind", string(k))
+	}
+	rq.params["id"] = rq.Sel.IDs
+	if rq.Sel.Superseded {
+		rq.params.Set("superseded", "1")
+	}
+	return rq, nil
+}
+
+// searchReadingList narrows the selection to the hits of the query's words, when it has any.
+func (s *Server) searchReadingList(c echo.Context, rq *readingListQuery) error {
+	if rq.Q == "" {
+		return nil
+	}
+	st := s.state()
+	if st.index == nil {
+		return errNotReady
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+	defer cancel()
+	res, err := st.index.Search(ctx, search.Request{Query: rq.Q, Filters: map[string][]string{}, Sort: search.SortRelevance, Page: 1, Size: max(1, st.corpus.Len())})
+	if err != nil {
+		return err
+	}
+	rq.Sel.Only = map[string]bool{}
+	for _, h := range res.Hits {
+		rq.Sel.Only[h.ID] = true
+	}
+	return nil
 }
 
 // facetCounts counts, for every facet, the guidance matching the other facets' selections
@@ -70,32 +158,57 @@ func facetCountsFor(entries []*content.Entry, filters map[string][]string) map[s
 
 func (s *Server) handleReadingList(c echo.Context) error {
 	st := s.state()
-	filters, err := parseReadingList(c.QueryParams())
+	rq, err := st.parseReadingList(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	groups := export.ReadingList(st.catalog, filters)
-	p := readingListPage{basePage: s.base(c, "Reading list"), Groups: groups, Total: export.Len(groups)}
-	var guidance []*content.Entry
+	if err := s.searchReadingList(c, &rq); err != nil {
+		return err
+	}
+	filters := rq.Filters
+	groups := export.Select(st.catalog, filters, rq.Sel)
+	p := readingListPage{basePage: s.base(c, "Reading list"), Groups: groups, Total: export.Len(groups),
+		Picked: rq.Sel.IDs, Superseded: rq.Sel.Superseded}
+	p.Words = rq.Q
+	p.Kinds = map[string]bool{}
+	for _, k := range rq.Sel.Kinds {
+		p.Kinds[string(k)] = true
+	}
+	if len(p.Kinds) == 0 {
+		p.Kinds["guidance"] = true
+	}
+	var candidates []*content.Entry
 	for _, e := range st.corpus.Entries {
-		if e.Kind == content.Guidance {
-			guidance = append(guidance, e)
+		if (e.Kind == content.Guidance || e.Kind == content.Finding) && rq.Sel.Admits(e) {
+			candidates = append(candidates, e)
 		}
 	}
-	counts := facetCountsFor(guidance, filters)
-	q := url.Values{}
-	for f, vals := range filters {
-		q[f] = vals
+	counts := facetCountsFor(candidates, filters)
+	q := rq.params
+	without := func(f func(url.Values)) string {
+		rest := url.Values{}
+		for k, vals := range q {
+			rest[k] = vals
+		}
+		f(rest)
+		return withQuery("/reading-list", rest)
+	}
+	if rq.Q != "" {
+		p.Selected = append(p.Selected, selectedFilter{Label: "Words: " + rq.Q, Remove: without(func(v url.Values) { v.Del("q") })})
+	}
+	if n := len(rq.Sel.IDs); n > 0 {
+		p.Selected = append(p.Selected, selectedFilter{Label: fmt.Sprintf("Hand-picked: %d entries", n), Remove: without(func(v url.Values) { v.Del("id") })})
+	}
+	if p.Kinds["finding"] {
+		p.Selected = append(p.Selected, selectedFilter{Label: "With workshop findings", Remove: without(func(v url.Values) { v.Del("kind") })})
+	}
+	if rq.Sel.Superseded {
+		p.Selected = append(p.Selected, selectedFilter{Label: "With superseded entries", Remove: without(func(v url.Values) { v.Del("superseded") })})
 	}
 	for _, f := range readingListFacets {
 		p.Facets = append(p.Facets, facetView{Name: f, Label: facetLabels[f], Values: facetValues(f, counts[f], filters[f]), Open: len(filters[f]) > 0})
 		for _, v := range filters[f] {
-			rest := url.Values{}
-			for k, vals := range q {
-				rest[k] = vals
-			}
-			removeValue(rest, f, v)
-			p.Selected = append(p.Selected, selectedFilter{Label: facetLabels[f] + ": " + valueLabel(f, v), Remove: withQuery("/reading-list", rest)})
+			p.Selected = append(p.Selected, selectedFilter{Label: facetLabels[f] + ": " + valueLabel(f, v), Remove: without(func(rest url.Values) { removeValue(rest, f, v) })})
 		}
 	}
 	p.ClearAll = "/reading-list"
@@ -119,16 +232,19 @@ func withQuery(path string, q url.Values) string {
 	return path + "?" + q.Encode()
 }
 
-// handleReadingListExport serves /reading-list.{md,csv,bib,ris,json} with the page's filters.
+// handleReadingListExport serves /reading-list.{md,csv,bib,ris,json,csl.json} with the page's selection.
 func (s *Server) handleReadingListExport(f export.Format) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		st := s.state()
-		filters, err := parseReadingList(c.QueryParams())
+		rq, err := st.parseReadingList(c.QueryParams())
 		if err != nil {
 			return err
 		}
+		if err := s.searchReadingList(c, &rq); err != nil {
+			return err
+		}
 		var buf bytes.Buffer
-		if err := export.Write(&buf, f, export.ReadingList(st.catalog, filters), export.Options{BaseURL: s.baseURL(c)}); err != nil {
+		if err := export.Write(&buf, f, export.Select(st.catalog, rq.Filters, rq.Sel), export.Options{BaseURL: s.baseURL(c)}); err != nil {
 			return err
 		}
 		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="research-security-reading-list.%s"`, f.Ext))

@@ -2,9 +2,17 @@ package web
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"encoding/xml"
+	"os"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/research-security-atlas/atlas/internal/content"
 )
 
 func TestReadingListPage(t *testing.T) {
@@ -103,5 +111,80 @@ func TestFeedSitemapOpenSearch(t *testing.T) {
 	os := get(t, s, "/opensearch.xml").Body.String()
 	if !strings.Contains(os, `template="http://example.com/search?q={searchTerms}"`) {
 		t.Errorf("opensearch = %s", os)
+	}
+}
+
+// TestReadingListCurated: hand-picked ids, findings, superseded entries left out unless asked,
+// words searched; the downloads carry the same selection.
+func TestReadingListCurated(t *testing.T) {
+	corpus, _, err := content.Load(os.DirFS("../search/testdata/corpus"), ".", content.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	corpus.Get("gb-trusted").Status = "superseded"
+	s := serveCorpus(t, corpus)
+	ids := func(target string) []string {
+		t.Helper()
+		rec := get(t, s, target)
+		if rec.Code != 200 {
+			t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body)
+		}
+		var out []string
+		mustDoc(t, rec).Find(".rl-items li > a").Each(func(_ int, a *goquery.Selection) {
+			href, _ := a.Attr("href")
+			out = append(out, strings.TrimPrefix(href, "/docs/"))
+		})
+		return out
+	}
+	for _, test := range []struct {
+		target string
+		want   []string
+	}{
+		{"/reading-list", []string{"ca-partnerships", "nl-guidelines", "us-framework", "eu-council"}},
+		{"/reading-list?superseded=1", []string{"ca-partnerships", "nl-guidelines", "gb-trusted", "us-framework", "eu-council"}},
+		{"/reading-list?id=eu-council&id=gb-trusted&id=f-nl-key-elements", []string{"f-nl-key-elements", "gb-trusted", "eu-council"}},
+		{"/reading-list?kind=finding", []string{"f-ca-research-stages", "f-nl-key-elements"}},
+		{"/reading-list?kind=guidance&kind=finding&country=nl", []string{"nl-guidelines", "f-nl-key-elements"}},
+		{"/reading-list?q=canada&kind=guidance&kind=finding", []string{"ca-partnerships", "f-ca-research-stages"}},
+		{"/reading-list?q=trusted", nil}, // the one hit is superseded
+	} {
+		if got := ids(test.target); !slices.Equal(got, test.want) {
+			t.Errorf("GET %s lists %v, want %v", test.target, got, test.want)
+		}
+	}
+	doc := mustDoc(t, get(t, s, "/reading-list?id=eu-council&id=nl-guidelines&kind=finding&superseded=1&q=security"))
+	if got := doc.Find("input[type=hidden][name=id]").Length(); got != 2 {
+		t.Errorf("%d hidden id inputs, want 2 (the form keeps the hand-picked entries)", got)
+	}
+	if v, _ := doc.Find("input[name=q]#rl-q").Attr("value"); v != "security" {
+		t.Errorf("words box = %q", v)
+	}
+	if _, ok := doc.Find("input[name=superseded]").Attr("checked"); !ok {
+		t.Error("superseded box not ticked")
+	}
+	var csl string
+	doc.Find(".downloads a").Each(func(_ int, a *goquery.Selection) {
+		if h, _ := a.Attr("href"); strings.HasPrefix(h, "/reading-list.csl.json?") {
+			csl = h
+		}
+	})
+	for _, want := range []string{"id=eu-council", "id=nl-guidelines", "kind=finding", "superseded=1", "q=security"} {
+		if !strings.Contains(csl, want) {
+			t.Errorf("CSL download %q lacks %s", csl, want)
+		}
+	}
+	rec := get(t, s, "/reading-list.csl.json?id=eu-council&id=f-nl-key-elements")
+	var items []struct{ ID, Type string }
+	if err := json.Unmarshal(rec.Body.Bytes(), &items); err != nil || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/vnd.citationstyles.csl+json") ||
+		len(items) != 2 || items[1].Type != "legislation" {
+		t.Errorf("CSL download: %v %s %+v", err, rec.Header().Get("Content-Type"), items)
+	}
+	if body := get(t, s, "/reading-list.csv").Body.String(); !strings.HasPrefix(body, "\ufeffid,title") {
+		t.Errorf("CSV download does not start with a BOM and the header: %q", body[:20])
+	}
+	for _, bad := range []string{"/reading-list?id=nope", "/reading-list?id=nl", "/reading-list?kind=term", "/reading-list?superseded=yes", "/reading-list.ris?id=nope"} {
+		if rec := get(t, s, bad); rec.Code != 400 {
+			t.Errorf("GET %s: %d, want 400", bad, rec.Code)
+		}
 	}
 }
