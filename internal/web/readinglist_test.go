@@ -188,3 +188,61 @@ func TestReadingListCurated(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONFeed: JSON Feed 1.1 beside Atom, the same entries in the same order, newest change
+// first by updated, else last_verified, else the entry's date.
+func TestJSONFeed(t *testing.T) {
+	corpus, _, err := content.Load(os.DirFS("../search/testdata/corpus"), ".", content.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	corpus.Get("gb-trusted").Updated = "2026-11-20"
+	corpus.Get("ca-partnerships").LastVerified = "2026-11-10"
+	s := serveCorpus(t, corpus)
+	for _, target := range []string{"/feed.json", "/feed.json?country=nl"} {
+		rec := get(t, s, target)
+		if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/feed+json") {
+			t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		var jf struct {
+			Version, Title string
+			FeedURL        string `json:"feed_url"`
+			Items          []struct {
+				ID, URL, Title string
+				ContentText    string `json:"content_text"`
+				DateModified   string `json:"date_modified"`
+			}
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &jf); err != nil {
+			t.Fatal(err)
+		}
+		if jf.Version != "https://jsonfeed.org/version/1.1" || jf.Title == "" || jf.FeedURL != target || len(jf.Items) == 0 {
+			t.Errorf("%s: %+v", target, jf)
+		}
+		var atom struct {
+			Entries []struct {
+				ID string `xml:"id"`
+			} `xml:"entry"`
+		}
+		if err := xml.Unmarshal(get(t, s, strings.Replace(target, ".json", ".atom", 1)).Body.Bytes(), &atom); err != nil {
+			t.Fatal(err)
+		}
+		if len(atom.Entries) != len(jf.Items) {
+			t.Fatalf("%s: %d items, Atom has %d", target, len(jf.Items), len(atom.Entries))
+		}
+		for i, it := range jf.Items {
+			if !strings.HasSuffix(atom.Entries[i].ID, it.ID) || it.URL != it.ID || it.ContentText == "" {
+				t.Errorf("%s item %d = %+v, Atom has %s", target, i, it, atom.Entries[i].ID)
+			}
+			if _, err := time.Parse(time.RFC3339, it.DateModified); err != nil {
+				t.Errorf("%s item %d: date_modified %q: %v", target, i, it.DateModified, err)
+			}
+			if i > 0 && it.DateModified > jf.Items[i-1].DateModified {
+				t.Errorf("%s: item %d (%s) changed after item %d", target, i, it.DateModified, i-1)
+			}
+		}
+		if target == "/feed.json" && (jf.Items[0].ID != "/docs/gb-trusted" || jf.Items[1].ID != "/docs/ca-partnerships") {
+			t.Errorf("first items %s, %s; want gb-trusted (updated) then ca-partnerships (verified last)", jf.Items[0].ID, jf.Items[1].ID)
+		}
+	}
+}

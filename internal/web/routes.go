@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	api.GET("/openapi.json", s.handleOpenAPI)
 
 	e.GET("/feed.atom", s.handleFeed, s.cachePages)
+	e.GET("/feed.json", s.handleJSONFeed, s.cachePages)
 	e.GET("/sitemap.xml", s.handleSitemap, s.cachePages)
 	e.GET("/opensearch.xml", s.handleOpenSearch, s.cachePages)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
