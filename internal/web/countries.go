@@ -126,6 +126,10 @@ func (s *Server) handleCountry(c echo.Context) error {
 		return notFound(fmt.Sprintf("There is no country or organisation with the code %q. The list of countries has every code.", truncate(code)))
 	}
 	p := countryPage{basePage: s.base(c, j.Name), J: j, Profile: j.Profile}
+	p.Description = fmt.Sprintf("How %s approaches research security: %d guidance entries and %d workshop findings in the Research Security Atlas.", j.Name, len(j.Guidance), len(j.Findings))
+	if j.Profile != nil && j.Profile.Summary != "" {
+		p.Description = description(j.Profile)
+	}
 	for _, t := range content.TypeVocab.Values() {
 		var g entryGroup
 		for _, e := range j.Guidance {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -66,6 +67,12 @@ func (s *Server) handleDocPage(c echo.Context) error {
 	}
 	p := docPage{basePage: s.base(c, e.Title), Entry: e, Countries: countryRefs(e.Countries),
 		Related: st.related(e)}
+	p.Description, p.OGType, p.Citation = description(e), "article", citationTags(e)
+	pageURL := ""
+	if s.publicURL != "" {
+		pageURL = strings.TrimRight(s.publicURL, "/") + "/docs/" + url.PathEscape(e.ID)
+	}
+	p.JSONLD = jsonLD(e, pageURL)
 	for _, o := range st.catalog.Similar(st.corpus, e, 5) {
 		p.Similar = append(p.Similar, ref(o))
 	}

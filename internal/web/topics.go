@@ -39,6 +39,10 @@ func (s *Server) handleTopic(c echo.Context) error {
 		return notFound(fmt.Sprintf("There is no workshop topic %q. The topics are %s.", truncate(slug), content.TopicVocab.List()))
 	}
 	p := topicPage{basePage: s.base(c, tg.Label), Topic: tg, Entry: tg.Entry}
+	p.Description = "What each country said on " + tg.Label + " at the 2023 multilateral workshop on research security, by guiding question."
+	if tg.Entry != nil && tg.Entry.Summary != "" {
+		p.Description = description(tg.Entry)
+	}
 	if tg.Entry != nil {
 		p.Title = tg.Entry.Title
 		for _, r := range st.related(tg.Entry) {
