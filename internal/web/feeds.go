@@ -264,7 +264,7 @@ func (s *Server) handleSitemap(c echo.Context) error {
 	st := s.state()
 	base := s.baseURL(c)
 	sm := sitemap{}
-	for _, p := range []string{"/", "/search", "/countries", "/compare", "/reading-list", "/glossary", "/timeline", "/about"} {
+	for _, p := range []string{"/", "/search", "/countries", "/compare", "/topics", "/reading-list", "/glossary", "/timeline", "/about"} {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + p})
 	}
 	for _, t := range st.catalog.Topics {
@@ -274,6 +274,9 @@ func (s *Server) handleSitemap(c echo.Context) error {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + "/countries/" + j.Code})
 	}
 	for _, e := range st.corpus.Entries {
+		if st.canonicalPage(e) != "" {
+			continue // listed above under /topics/ or /countries/
+		}
 		lm := e.Changed()
 		if len(lm) != 10 {
 			lm = ""

@@ -37,6 +37,7 @@ func (s *Server) routes() {
 	e.GET("/countries/:code", s.handleCountry, s.cachePages)
 	e.GET("/compare", s.handleCompare, s.cachePages)
 	e.GET("/approaches.csv", s.handleApproachesCSV, s.cachePages)
+	e.GET("/topics", s.handleTopics, s.cachePages)
 	e.GET("/topics/:slug", s.handleTopic, s.cachePages)
 	e.GET("/glossary", s.handleGlossary, s.cachePages)
 	e.GET("/timeline", s.handleTimeline, s.cachePages)

@@ -257,7 +257,7 @@ func TestAPIErrors(t *testing.T) {
 
 func TestReadiness(t *testing.T) {
 	s := newTestServer(t, false)
-	for target, want := range map[string]int{"/healthz": 200, "/readyz": 503, "/api/search?q=x": 503, "/search": 503, "/": 200, "/docs/nl": 200} {
+	for target, want := range map[string]int{"/healthz": 200, "/readyz": 503, "/api/search?q=x": 503, "/search": 503, "/": 200, "/docs/nl-guidelines": 200} {
 		if rec := get(t, s, target); rec.Code != want {
 			t.Errorf("before the index is open, GET %s = %d, want %d", target, rec.Code, want)
 		}
