@@ -114,7 +114,7 @@ func TestPages(t *testing.T) {
 			".related a[href='/docs/nl-guidelines']": "National Knowledge Security Guidelines",
 			".metadata":                              "What are the key elements of research security in your country?",
 		}},
-		{"/docs/no-such-entry", 404, map[string]string{"h1": "Not Found", ".lede": `no entry with the id "no-such-entry"`}},
+		{"/docs/no-such-entry", 404, map[string]string{"h1": "Page not found", ".lede": `no entry with the id "no-such-entry"`}},
 		{"/nowhere/../../etc/passwd", 404, map[string]string{".lede": "There is no page at this address."}},
 		{"/search?country=atlantis", 400, map[string]string{".lede": `unknown country "atlantis"`}},
 		{"/search?q=" + strings.Repeat("a", 501), 400, map[string]string{".lede": "q is longer than 500 characters"}},
