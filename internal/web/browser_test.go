@@ -32,8 +32,15 @@ func browserPath(t *testing.T) string {
 	return ""
 }
 
-// newBrowser starts headless Chromium with the flags that work on a closed network.
+// newBrowser starts headless Chromium with the flags that work on a closed network, for at
+// most a minute.
 func newBrowser(t *testing.T, script bool) context.Context {
+	t.Helper()
+	return newBrowserFor(t, script, 60*time.Second)
+}
+
+// newBrowserFor is newBrowser for a test that needs the browser longer.
+func newBrowserFor(t *testing.T, script bool, limit time.Duration) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browserPath(t)),
@@ -50,7 +57,7 @@ func newBrowser(t *testing.T, script bool) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, limit)
 	t.Cleanup(cancel3)
 	disable := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !script})
