@@ -29,7 +29,28 @@ func (f facetFlag) Set(v string) error {
 func cmdExport(args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlagSet("export", stderr, &cfg, false)
-	format := fs.String("format", "md", "md, csv, bibtex, ris or json")
+	format := fs.String("format", "md", "md, csv, bibtex, ris, json or csl (CSL-JSON)")
+	var sel export.Selection
+	fs.Func("id", "list only this entry (repeatable, or comma-separated): a hand-picked list", func(v string) error {
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				sel.IDs = append(sel.IDs, id)
+			}
+		}
+		return nil
+	})
+	fs.Func("kind", "guidance or finding (repeatable; default guidance)", func(v string) error {
+		for _, k := range strings.Split(v, ",") {
+			switch k = strings.TrimSpace(k); k {
+			case "guidance", "finding":
+				sel.Kinds = append(sel.Kinds, content.Kind(k))
+			default:
+				return fmt.Errorf("kind %q: use guidance or finding", k)
+			}
+		}
+		return nil
+	})
+	fs.BoolVar(&sel.Superseded, "superseded", false, "keep superseded, rescinded and withdrawn entries")
 	baseURL := fs.String("base-url", envOr("ATLAS_BASE_URL", ""), "public address of the Atlas, to link each entry (env ATLAS_BASE_URL)")
 	filters := url.Values{}
 	for _, f := range []string{"country", "topic", "theme", "stage", "phase", "type", "audience", "year"} {
@@ -40,7 +61,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) error {
 	}
 	f, ok := export.FormatByName(*format)
 	if !ok {
-		fmt.Fprintf(stderr, "atlas export: unknown format %q: use md, csv, bibtex, ris or json\n", *format)
+		fmt.Fprintf(stderr, "atlas export: unknown format %q: use md, csv, bibtex, ris, json or csl\n", *format)
 		return errUsage
 	}
 	if err := checkFilters(filters); err != nil {
@@ -54,7 +75,13 @@ func cmdExport(args []string, stdout, stderr io.Writer) error {
 	if n := content.Errors(probs); n > 0 {
 		fmt.Fprintf(stderr, "atlas export: %d content errors (see atlas check); entries with errors are left out\n", n)
 	}
-	groups := export.ReadingList(content.NewCatalog(corpus), filters)
+	for _, id := range sel.IDs {
+		if corpus.Get(id) == nil {
+			fmt.Fprintf(stderr, "atlas export: there is no entry with the id %q\n", id)
+			return errUsage
+		}
+	}
+	groups := export.Select(content.NewCatalog(corpus), filters, sel)
 	if err := export.Write(stdout, f, groups, export.Options{BaseURL: *baseURL}); err != nil {
 		return err
 	}

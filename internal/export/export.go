@@ -1,10 +1,12 @@
-// Package export writes the reading list — the guidance of the corpus, grouped by jurisdiction
-// and then by type — as Markdown, CSV, BibTeX, RIS or JSON.
+// Package export writes the reading list — the guidance of the corpus (and, when asked, the
+// workshop findings), grouped by jurisdiction and then by type — as Markdown, CSV, BibTeX, RIS,
+// JSON or CSL-JSON.
 package export
 
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/research-security-atlas/atlas/internal/content"
@@ -17,6 +19,7 @@ var Formats = []Format{
 	{Name: "bibtex", Ext: "bib", MediaType: "application/x-bibtex; charset=utf-8"},
 	{Name: "ris", Ext: "ris", MediaType: "application/x-research-info-systems; charset=utf-8"},
 	{Name: "json", Ext: "json", MediaType: "application/json; charset=utf-8"},
+	{Name: "csl", Ext: "csl.json", MediaType: "application/vnd.citationstyles.csl+json; charset=utf-8"},
 }
 
 // Format is one export format.
@@ -61,18 +64,58 @@ func Len(groups []Group) int {
 	return n
 }
 
-// ReadingList selects the guidance of cat that matches filters (OR within a facet, AND across
-// facets) and groups it by its first jurisdiction, in the catalog's order, then by type in
+// Selection narrows the reading list beyond the facets. The zero value is the default list:
+// the guidance in force.
+type Selection struct {
+	// IDs, when set, hand-picks the entries: only these are listed (still subject to the
+	// facets), whatever their kind or status.
+	IDs []string
+	// Kinds are the kinds listed: guidance and finding; empty means guidance only.
+	Kinds []content.Kind
+	// Superseded keeps superseded, rescinded and withdrawn entries, which are left out otherwise.
+	Superseded bool
+	// Only, when not nil, keeps only the entries whose id it holds (the hits of a search).
+	Only map[string]bool
+}
+
+// Admits reports whether e is in the selection, the facets aside.
+func (sel Selection) Admits(e *content.Entry) bool {
+	if sel.Only != nil && !sel.Only[e.ID] {
+		return false
+	}
+	if len(sel.IDs) > 0 {
+		return slices.Contains(sel.IDs, e.ID)
+	}
+	kinds := sel.Kinds
+	if len(kinds) == 0 {
+		kinds = []content.Kind{content.Guidance}
+	}
+	return slices.Contains(kinds, e.Kind) && (sel.Superseded || e.IsActive())
+}
+
+// FindingType is the type group under which findings are listed.
+const FindingType = "finding"
+
+// ReadingList selects the guidance in force of cat that matches filters (OR within a facet, AND
+// across facets) and groups it by its first jurisdiction, in the catalog's order, then by type in
 // vocabulary order. Each entry appears once.
 func ReadingList(cat *content.Catalog, filters map[string][]string) []Group {
+	return Select(cat, filters, Selection{})
+}
+
+// Select is ReadingList with a Selection: hand-picked ids, findings, superseded entries, the
+// hits of a search. Findings come after the guidance of their jurisdiction.
+func Select(cat *content.Catalog, filters map[string][]string, sel Selection) []Group {
+	keep := func(e *content.Entry, j *content.Jurisdiction) bool {
+		return len(e.Countries) > 0 && e.Countries[0] == j.Code && e.Matches(filters, "") && sel.Admits(e)
+	}
 	seen := map[string]bool{}
 	var groups []Group
 	for _, j := range cat.Jurisdictions {
 		g := Group{Code: j.Code, Name: j.Name}
-		for _, t := range content.TypeVocab.Values() {
-			tg := TypeGroup{Type: t, Label: content.TypeVocab.Label(t)}
-			for _, e := range j.Guidance {
-				if e.Type != t || e.Countries[0] != j.Code || seen[e.ID] || !e.Matches(filters, "") {
+		add := func(tg TypeGroup, list []*content.Entry, match func(*content.Entry) bool) {
+			for _, e := range list {
+				if seen[e.ID] || !match(e) || !keep(e, j) {
 					continue
 				}
 				seen[e.ID] = true
@@ -82,6 +125,10 @@ func ReadingList(cat *content.Catalog, filters map[string][]string) []Group {
 				g.Types = append(g.Types, tg)
 			}
 		}
+		for _, t := range content.TypeVocab.Values() {
+			add(TypeGroup{Type: t, Label: content.TypeVocab.Label(t)}, j.Guidance, func(e *content.Entry) bool { return e.Type == t })
+		}
+		add(TypeGroup{Type: FindingType, Label: "Workshop findings"}, j.Findings, func(*content.Entry) bool { return true })
 		if len(g.Types) > 0 {
 			groups = append(groups, g)
 		}
@@ -110,6 +157,8 @@ func Write(w io.Writer, f Format, groups []Group, opts Options) error {
 		return writeRIS(w, groups, opts)
 	case "json":
 		return writeJSON(w, groups, opts)
+	case "csl":
+		return writeCSL(w, groups, opts)
 	}
 	return fmt.Errorf("unknown export format %q", f.Name)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,11 +32,11 @@ func writeMarkdown(w io.Writer, groups []Group, opts Options) error {
 					b.WriteString(mdEscape(e.Title))
 				}
 				var meta []string
-				if e.Issuer != "" {
-					meta = append(meta, mdEscape(e.Issuer))
+				if c := creator(e); c != "" {
+					meta = append(meta, mdEscape(c))
 				}
-				if e.Published != "" {
-					meta = append(meta, e.Published)
+				if w := e.When(); w != "" {
+					meta = append(meta, w)
 				}
 				if !e.IsActive() {
 					meta = append(meta, content.StatusVocab.Label(e.Status))
@@ -98,12 +99,20 @@ var CSVHeader = []string{"id", "title", "issuer", "jurisdiction", "countries", "
 	"language", "status", "superseded_by", "topics", "stages", "phases", "audiences", "themes", "summary",
 	"last_verified", "atlas_url"}
 
+// bom starts the CSV export so that Excel reads it as UTF-8 ("é", "–") rather than in the
+// system's code page; encoding/csv and most other readers skip or keep it as part of the first
+// header cell, which is why the header's first column is an id.
+const bom = "\ufeff"
+
 func writeCSV(w io.Writer, groups []Group, opts Options) error {
+	if _, err := io.WriteString(w, bom); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	cw.Write(CSVHeader)
 	each(groups, func(g Group, _ TypeGroup, e *content.Entry) error {
-		return cw.Write([]string{e.ID, CSVSafe(e.Title), CSVSafe(e.Issuer), g.Name, strings.Join(e.Countries, ";"),
-			e.Type, e.Published, e.SourceURL, e.Language, statusOf(e), e.SupersededBy, strings.Join(e.Topics, ";"),
+		return cw.Write([]string{e.ID, CSVSafe(e.Title), CSVSafe(creator(e)), g.Name, strings.Join(e.Countries, ";"),
+			typeOf(e), e.When(), e.SourceURL, e.Language, statusOf(e), e.SupersededBy, strings.Join(e.Topics, ";"),
 			strings.Join(e.Stages, ";"), strings.Join(e.Phases, ";"), strings.Join(e.Audiences, ";"),
 			strings.Join(e.Themes, ";"), CSVSafe(e.Summary), e.LastVerified, atlasURL(opts, e)})
 	})
@@ -163,8 +172,8 @@ func writeJSON(w io.Writer, groups []Group, opts Options) error {
 		jg := jsonGroup{Code: g.Code, Name: g.Name}
 		for _, t := range g.Types {
 			for _, e := range t.Entries {
-				jg.Entries = append(jg.Entries, jsonEntry{ID: e.ID, Title: e.Title, Issuer: e.Issuer, Jurisdiction: g.Code,
-					Countries: e.Countries, Type: e.Type, Published: e.Published, URL: e.SourceURL, Language: e.Language,
+				jg.Entries = append(jg.Entries, jsonEntry{ID: e.ID, Title: e.Title, Issuer: creator(e), Jurisdiction: g.Code,
+					Countries: e.Countries, Type: typeOf(e), Published: e.When(), URL: e.SourceURL, Language: e.Language,
 					Status: statusOf(e), SupersededBy: e.SupersededBy, Topics: nonNil(e.Topics), Stages: nonNil(e.Stages),
 					Phases: nonNil(e.Phases), Audiences: nonNil(e.Audiences), Themes: nonNil(e.Themes), Summary: e.Summary,
 					LastVerified: e.LastVerified, AtlasURL: atlasURL(opts, e)})
@@ -208,25 +217,25 @@ func writeBibTeX(w io.Writer, groups []Group, opts Options) error {
 		}
 		field("title", "{"+bibtexEscape(e.Title)+"}")
 		// Double braces keep a corporate author whole instead of being split into names.
-		field("author", "{"+bibtexEscape(e.Issuer)+"}")
-		if kind == "techreport" {
-			field("institution", bibtexEscape(e.Issuer))
-		}
-		if len(e.Published) >= 4 {
-			field("year", e.Published[:4])
-		}
-		if len(e.Published) >= 7 {
-			var m int
-			fmt.Sscanf(e.Published[5:7], "%d", &m)
-			if m >= 1 && m <= 12 {
-				fmt.Fprintf(&b, "  month = %s,\n", months[m-1])
+		if c := creator(e); c != "" {
+			field("author", "{"+bibtexEscape(c)+"}")
+			if kind == "techreport" {
+				field("institution", bibtexEscape(c))
 			}
+		}
+		// A year wherever there is a date: the publication, or the workshop for a finding.
+		y, m, _ := dateParts(e.When())
+		if y > 0 {
+			field("year", fmt.Sprint(y))
+		}
+		if m > 0 {
+			fmt.Fprintf(&b, "  month = %s,\n", months[m-1])
 		}
 		field("url", safeURL(e.SourceURL))
 		field("language", content.LanguageName(e.Language))
 		field("abstract", bibtexEscape(e.Summary))
 		field("keywords", bibtexEscape(strings.Join(append(append([]string{}, e.Topics...), e.Themes...), ", ")))
-		note := content.TypeVocab.Label(e.Type) + "; " + strings.Join(countryNames(e.Countries), ", ")
+		note := typeLabel(e) + "; " + strings.Join(countryNames(e.Countries), ", ")
 		if !e.IsActive() {
 			note += "; " + content.StatusVocab.Label(e.Status)
 		}
@@ -234,7 +243,10 @@ func writeBibTeX(w io.Writer, groups []Group, opts Options) error {
 			note += "; Research Security Atlas: \\url{" + safeURL(u) + "}"
 		}
 		field("note", note)
-		field("urldate", e.LastVerified)
+		// urldate is the day the url was visited: meaningless without one.
+		if e.SourceURL != "" {
+			field("urldate", e.LastVerified)
+		}
 		b.WriteString("}\n\n")
 		return nil
 	})
@@ -245,7 +257,7 @@ func writeBibTeX(w io.Writer, groups []Group, opts Options) error {
 // risType maps an entry type to an RIS reference type.
 var risType = map[string]string{
 	"report": "RPRT", "legislation": "STAT", "portal": "ELEC", "training": "ELEC", "programme": "ELEC",
-	"statement": "GEN",
+	"statement": "GEN", FindingType: "CONF",
 }
 
 func writeRIS(w io.Writer, groups []Group, opts Options) error {
@@ -256,18 +268,23 @@ func writeRIS(w io.Writer, groups []Group, opts Options) error {
 				fmt.Fprintf(&b, "%s  - %s\r\n", t, v)
 			}
 		}
-		ty := risType[e.Type]
+		ty := risType[typeOf(e)]
 		if ty == "" {
 			ty = "GOVDOC"
 		}
 		tag("TY", ty)
 		tag("ID", e.ID)
 		tag("TI", e.Title)
-		tag("AU", e.Issuer)
-		tag("PB", e.Issuer)
-		if len(e.Published) >= 4 {
-			tag("PY", e.Published[:4])
-			parts := strings.Split(e.Published, "-")
+		// A trailing comma is the RIS (and EndNote) way of writing a corporate author: the name
+		// is all "last name", so Zotero and EndNote do not invert "Government of Canada" into
+		// a person called Canada, Government of.
+		if c := creator(e); c != "" {
+			tag("AU", strings.ReplaceAll(c, ",", "")+",")
+			tag("PB", c)
+		}
+		if when := e.When(); len(when) >= 4 {
+			tag("PY", when[:4])
+			parts := strings.Split(when, "-")
 			for len(parts) < 3 {
 				parts = append(parts, "")
 			}
@@ -280,8 +297,10 @@ func writeRIS(w io.Writer, groups []Group, opts Options) error {
 			tag("KW", k)
 		}
 		tag("CY", strings.Join(countryNames(e.Countries), ", "))
-		tag("Y2", e.LastVerified)
-		tag("N1", strings.TrimSpace(content.TypeVocab.Label(e.Type)+". "+statusNote(e)+atlasNote(opts, e)))
+		if e.SourceURL != "" {
+			tag("Y2", e.LastVerified)
+		}
+		tag("N1", strings.TrimSpace(typeLabel(e)+". "+statusNote(e)+atlasNote(opts, e)))
 		b.WriteString("ER  - \r\n\r\n")
 		return nil
 	})
@@ -301,4 +320,149 @@ func atlasNote(opts Options, e *content.Entry) string {
 		return "Research Security Atlas: " + u
 	}
 	return ""
+}
+
+// creator is who an entry is by: its issuer, or for a finding the jurisdiction that spoke.
+func creator(e *content.Entry) string {
+	if e.Issuer != "" {
+		return e.Issuer
+	}
+	if e.Kind == content.Finding && len(e.Countries) > 0 {
+		return content.CountryName(e.Countries[0])
+	}
+	return ""
+}
+
+// typeOf is the entry's type, or "finding" for a workshop finding.
+func typeOf(e *content.Entry) string {
+	if e.Kind == content.Finding {
+		return FindingType
+	}
+	return e.Type
+}
+
+func typeLabel(e *content.Entry) string {
+	if e.Kind == content.Finding {
+		return "Workshop finding"
+	}
+	return content.TypeVocab.Label(e.Type)
+}
+
+// dateParts splits an ISO date (YYYY, YYYY-MM or YYYY-MM-DD) into numbers; missing or
+// malformed parts are 0.
+func dateParts(d string) (y, m, day int) {
+	parts := strings.Split(d, "-")
+	n := make([]int, 3)
+	for i := 0; i < len(parts) && i < 3; i++ {
+		v, err := strconv.Atoi(parts[i])
+		if err != nil {
+			break
+		}
+		n[i] = v
+	}
+	y, m, day = n[0], n[1], n[2]
+	if y < 1000 {
+		return 0, 0, 0
+	}
+	if m < 1 || m > 12 {
+		return y, 0, 0
+	}
+	if day < 1 || day > 31 {
+		day = 0
+	}
+	return y, m, day
+}
+
+// cslType maps an entry type to a type of CSL 1.0.2's closed list (csl-data.json).
+var cslType = map[string]string{
+	"legislation": "legislation", "report": "report", "guideline": "report", "framework": "report",
+	"strategy": "report", "principles": "report", "recommendation": "report",
+	"portal": "webpage", "programme": "webpage", "training": "webpage",
+	"toolkit": "document", "checklist": "document", "self-assessment": "document", "statement": "document",
+	FindingType: "speech",
+}
+
+type cslName struct {
+	Literal string `json:"literal"`
+}
+
+type cslDate struct {
+	DateParts [][]int `json:"date-parts"`
+}
+
+type cslItem struct {
+	ID        string    `json:"id"`
+	Type      string    `json:"type"`
+	Title     string    `json:"title"`
+	Author    []cslName `json:"author,omitempty"`
+	Authority string    `json:"authority,omitempty"`
+	Publisher string    `json:"publisher,omitempty"`
+	Issued    *cslDate  `json:"issued,omitempty"`
+	Accessed  *cslDate  `json:"accessed,omitempty"`
+	URL       string    `json:"URL,omitempty"`
+	Language  string    `json:"language,omitempty"`
+	Abstract  string    `json:"abstract,omitempty"`
+	Keyword   string    `json:"keyword,omitempty"`
+	Genre     string    `json:"genre,omitempty"`
+	Status    string    `json:"status,omitempty"`
+	Event     string    `json:"event,omitempty"`
+	Juris     string    `json:"jurisdiction,omitempty"`
+	Note      string    `json:"note,omitempty"`
+}
+
+func cslDateOf(d string) *cslDate {
+	y, m, day := dateParts(d)
+	if y == 0 {
+		return nil
+	}
+	parts := []int{y}
+	if m > 0 {
+		parts = append(parts, m)
+		if day > 0 {
+			parts = append(parts, day)
+		}
+	}
+	return &cslDate{DateParts: [][]int{parts}}
+}
+
+// writeCSL writes CSL-JSON, the format citation processors and Zotero read natively: an array
+// of items, corporate authors as {"literal": …} so no processor splits them into names.
+func writeCSL(w io.Writer, groups []Group, opts Options) error {
+	items := []cslItem{}
+	each(groups, func(_ Group, _ TypeGroup, e *content.Entry) error {
+		it := cslItem{ID: e.ID, Type: cslType[typeOf(e)], Title: e.Title, Issued: cslDateOf(e.When()),
+			URL: e.SourceURL, Language: e.Language, Abstract: e.Summary, Genre: typeLabel(e),
+			Keyword: strings.Join(append(append([]string{}, e.Topics...), e.Themes...), ", "),
+			Juris:   strings.Join(countryNames(e.Countries), ", ")}
+		if it.Type == "" {
+			it.Type = "document"
+		}
+		// A Council Recommendation is an act of EU law; a body's advice is a report.
+		if e.Type == "recommendation" && strings.Contains(e.Issuer, "Council") {
+			it.Type = "legislation"
+		}
+		if c := creator(e); c != "" {
+			it.Author = []cslName{{Literal: c}}
+			if it.Type == "legislation" {
+				it.Authority = c // the legislative body, as Zotero's "Legislative Body"
+			} else if e.Kind != content.Finding {
+				it.Publisher = c
+			}
+		}
+		if e.Kind == content.Finding {
+			it.Event = "7th Multilateral Dialogue workshop on research security"
+		}
+		if e.SourceURL != "" {
+			it.Accessed = cslDateOf(e.LastVerified)
+		}
+		if !e.IsActive() {
+			it.Status = content.StatusVocab.Label(e.Status)
+		}
+		it.Note = atlasNote(opts, e)
+		items = append(items, it)
+		return nil
+	})
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(items)
 }

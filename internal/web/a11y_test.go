@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -65,6 +66,8 @@ var pageTypes = []string{
 	"/compare?c=nl&c=ca&c=gb", "/compare", "/topics/institutional-role", "/glossary", "/timeline",
 	"/reading-list?country=de", "/no-such-page", "/search?country=atlantis", "/upkeep", "/technologies",
 	"/questions", "/case", "/case?home=de&partner=cn&activity=partnership&technology=quantum&funder=dfg", "/case?home=zz&activity=dancing",
+	"/topics", "/topics/funder-measures", "/compare?c=nl&c=ca&c=gb&c=de&c=se", "/search?q=research+security&page=999",
+	"/reading-list?kind=guidance&kind=finding&superseded=1&q=screening", "/docs/nl-loket-kennisveiligheid",
 }
 
 // axeSource finds axe-core (npm package axe-core); the test skips, saying how to get it, when
@@ -151,6 +154,61 @@ func TestAccessibility(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAccessibilityEntries runs axe on every entry page of the real corpus, not one per type:
+// one browser, one navigation per entry, light mode at desktop width. Country profiles and
+// topics redirect to their own pages, which are checked once each. It takes about 15 minutes
+// on two cores, longer than go test's default timeout, so it runs only when ATLAS_AXE_ENTRIES=1
+// (.ci/run sets it, with -timeout 40m).
+func TestAccessibilityEntries(t *testing.T) {
+	if os.Getenv("ATLAS_AXE_ENTRIES") != "1" {
+		t.Skip("every entry page: set ATLAS_AXE_ENTRIES=1 (and -timeout 40m) to run axe on all of them")
+	}
+	axe := axeSource(t)
+	s := realCorpusServer(t)
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	ctx := newBrowserFor(t, true, 35*time.Minute)
+	seen := map[string]bool{}
+	var paths []string
+	for _, e := range s.state().corpus.Entries {
+		p := "/docs/" + e.ID
+		if c := s.state().canonicalPage(e); c != "" {
+			p = c
+		}
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
+	violations := 0
+	for _, path := range paths {
+		do(ctx, t, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(typeof axe === "undefined" ? (0, eval)(`+strconv.Quote(axe)+`) : 0,
+			axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}).then(r => JSON.stringify(r.violations)))`,
+			chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("axe on %s: %v", path, err)
+		}
+		var res axeResult
+		if err := json.Unmarshal([]byte(raw), &res.Violations); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range res.Violations {
+			violations++
+			var targets []string
+			for i, n := range v.Nodes {
+				if i == 3 {
+					targets = append(targets, fmt.Sprintf("and %d more", len(v.Nodes)-3))
+					break
+				}
+				targets = append(targets, fmt.Sprint(n.Target))
+			}
+			t.Errorf("%s: %s (%s, %d nodes): %s — %s", path, v.ID, v.Impact, len(v.Nodes), v.Help, strings.Join(targets, ", "))
+		}
+	}
+	t.Logf("axe checked %d entry pages: %d violations", len(paths), violations)
 }
 
 // TestBrowserFlows uses the site as people do, with and without script: untick a filter, page

@@ -8,11 +8,13 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 )
 
@@ -330,5 +332,43 @@ func TestBrowserTechnologies(t *testing.T) {
 	right := evalString(ctx, t, `String(Math.round(document.querySelector("table.tech").getBoundingClientRect().right))`)
 	if n, _ := strconv.Atoi(right); n == 0 || n > 1030 {
 		t.Errorf("printed, the matrix ends at %s px, want it on the page (1,030 px)", right)
+	}
+}
+
+// TestBrowserConsoleClean loads the pages with metadata, JSON-LD and the new forms and fails on
+// any console error: a Content-Security-Policy violation (the JSON-LD block is data, not
+// script, and must not trip script-src), a resource that does not load (the favicon), a script
+// error.
+func TestBrowserConsoleClean(t *testing.T) {
+	ts := httptest.NewServer(realCorpusServer(t))
+	defer ts.Close()
+	ctx := newBrowser(t, true)
+	var mu sync.Mutex
+	var logged []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*cdplog.EventEntryAdded); ok && (e.Entry.Level == cdplog.EntryLevelError || strings.Contains(e.Entry.Text, "Content Security Policy")) {
+			mu.Lock()
+			logged = append(logged, e.Entry.Text+" "+e.Entry.URL)
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	do(ctx, t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdplog.Enable, cdp.Empty{})
+		return err
+	}))
+	for _, path := range []string{"/docs/nl-loket-kennisveiligheid", "/docs/eu-council-recommendation-research-security",
+		"/docs/term-knowledge-security", "/docs/f-nl-key-elements", "/topics", "/topics/conceptualisation",
+		"/reading-list?kind=guidance&kind=finding&country=nl", "/compare?c=nl&c=ca&c=gb&c=de&c=se", "/no-such/page-here"} {
+		do(ctx, t, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("body")), chromedp.Sleep(50*time.Millisecond))
+		mu.Lock()
+		for _, l := range logged {
+			if !(strings.Contains(path, "no-such") || strings.Contains(path, "compare")) || !strings.Contains(l, "Failed to load resource") {
+				t.Errorf("%s: console: %s", path, l)
+			}
+		}
+		logged = nil
+		mu.Unlock()
 	}
 }

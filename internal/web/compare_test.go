@@ -97,7 +97,7 @@ func TestBrowsePages(t *testing.T) {
 		{"/countries/xx", 404, map[string]string{".lede": `no country or organisation with the code "xx"`}},
 		{"/compare", 200, map[string]string{".empty": "Choose 2 to 4", ".choice-grid li:nth-child(2) label": "Netherlands"}},
 		{"/compare?c=nl", 200, map[string]string{".empty": "Choose 2 to 4"}},
-		{"/compare?c=nl&c=ca&c=gb&c=us&c=eu", 400, map[string]string{".lede": "compare at most 4"}},
+		{"/compare?c=nl&c=ca&c=gb&c=us&c=eu", 400, map[string]string{"#compare-error": "room for 4"}},
 		{"/compare?c=nl&c=zz", 400, map[string]string{".lede": `unknown country or organisation "zz"`}},
 		{"/compare?c=nl&c=ca&theme=due-diligence", 200, map[string]string{
 			".notice": "Showing only the dimensions and entries about due diligence",

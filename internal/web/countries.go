@@ -126,6 +126,10 @@ func (s *Server) handleCountry(c echo.Context) error {
 		return notFound(fmt.Sprintf("There is no country or organisation with the code %q. The list of countries has every code.", truncate(code)))
 	}
 	p := countryPage{basePage: s.base(c, j.Name), J: j, Profile: j.Profile}
+	p.Description = fmt.Sprintf("How %s approaches research security: %d guidance entries and %d workshop findings in the Research Security Atlas.", j.Name, len(j.Guidance), len(j.Findings))
+	if j.Profile != nil && j.Profile.Summary != "" {
+		p.Description = description(j.Profile)
+	}
 	for _, t := range content.TypeVocab.Values() {
 		var g entryGroup
 		for _, e := range j.Guidance {
@@ -235,6 +239,18 @@ const (
 
 // parseCompare validates the c parameters: known codes, no repeats, at most four.
 func (st *state) parseCompare(q url.Values) ([]*content.Jurisdiction, error) {
+	out, err := st.compareCodes(q)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) > maxCompare {
+		return nil, badRequest(fmt.Sprintf("c is given %d times: compare at most %d countries at once", len(out), maxCompare))
+	}
+	return out, nil
+}
+
+// compareCodes reads the c parameters: known codes, without repeats, however many.
+func (st *state) compareCodes(q url.Values) ([]*content.Jurisdiction, error) {
 	var out []*content.Jurisdiction
 	for _, code := range q["c"] {
 		code = strings.TrimSpace(code)
@@ -246,9 +262,6 @@ func (st *state) parseCompare(q url.Values) ([]*content.Jurisdiction, error) {
 			return nil, badRequest(fmt.Sprintf("c: unknown country or organisation %q; use codes from /countries such as nl, ca, gb", truncate(code)))
 		}
 		out = append(out, j)
-	}
-	if len(out) > maxCompare {
-		return nil, badRequest(fmt.Sprintf("c is given %d times: compare at most %d countries at once", len(out), maxCompare))
 	}
 	return out, nil
 }
@@ -297,6 +310,7 @@ type comparePage struct {
 	EmptyHref string
 	Choices   []compareChoice
 	Message   string
+	TooMany   bool         // more than maxCompare were ticked: Message says so beside the picker
 	Themes    []sortOption // the focus choices; Selected marks the current one
 	Stages    []sortOption
 	Focus     string // the focus in words, when there is one
@@ -325,9 +339,21 @@ type compareChoice struct {
 
 func (s *Server) handleCompare(c echo.Context) error {
 	st := s.state()
-	js, err := st.parseCompare(c.QueryParams())
+	js, err := st.compareCodes(c.QueryParams())
 	if err != nil {
 		return err
+	}
+	// Too many ticked: the picker comes back with the ticks kept and says what to do, rather
+	// than a bare error page. The status stays 400.
+	if len(js) > maxCompare {
+		p := comparePage{basePage: s.base(c, "Compare"), TooMany: true,
+			Message: fmt.Sprintf("You ticked %d countries or organisations; the comparison has room for %d. Untick %d and compare again.", len(js), maxCompare, len(js)-maxCompare)}
+		for _, j := range st.comparable() {
+			p.Choices = append(p.Choices, compareChoice{J: j, Checked: slices.Contains(js, j)})
+		}
+		p.Themes = []sortOption{{Value: "", Label: "All themes", Selected: true}}
+		p.Stages = []sortOption{{Value: "", Label: "Any stage", Selected: true}}
+		return s.render(c, http.StatusBadRequest, "compare", p)
 	}
 	filters, err := compareFilters(c.QueryParams())
 	if err != nil {

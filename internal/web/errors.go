@@ -3,7 +3,10 @@ package web
 import (
 	"errors"
 	"net/http"
+	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 )
@@ -13,6 +16,15 @@ type userError struct {
 	status int
 	msg    string
 }
+
+// linkedError is a userError whose page offers the way on: the last page of a search, say.
+type linkedError struct {
+	err                *userError
+	linkHref, linkText string
+}
+
+func (e *linkedError) Error() string { return e.err.msg }
+func (e *linkedError) Unwrap() error { return e.err }
 
 func (e *userError) Error() string { return e.msg }
 
@@ -57,7 +69,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.JSON(status, map[string]string{"error": msg})
 		return
 	}
-	page := errorPage{basePage: s.base(c, http.StatusText(status)), Status: status, Message: msg}
+	page := errorPage{basePage: s.base(c, errorTitle(status)), Status: status, Message: msg}
+	var le *linkedError
+	if errors.As(err, &le) {
+		page.LinkHref, page.LinkText = le.linkHref, le.linkText
+	}
+	if status == http.StatusNotFound {
+		page.Search = searchWords(c.Request().URL.Path)
+	}
 	if err := s.render(c, status, "error", page); err != nil {
 		c.String(status, msg)
 	}
@@ -65,6 +84,46 @@ func (s *Server) handleError(err error, c echo.Context) {
 
 type errorPage struct {
 	basePage
-	Status  int
-	Message string
+	Status             int
+	Message            string
+	LinkHref, LinkText string
+	Search             string // the search box's words: on a 404, the address's last segment
+}
+
+// errorTitle names an error status in plain words.
+func errorTitle(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "Something in this address is not right"
+	case http.StatusNotFound:
+		return "Page not found"
+	case http.StatusMethodNotAllowed:
+		return "This site is read-only"
+	case http.StatusTooManyRequests:
+		return "Too many requests"
+	case http.StatusServiceUnavailable:
+		return "Not ready yet"
+	case http.StatusInternalServerError:
+		return "Something went wrong on our side"
+	}
+	return http.StatusText(status)
+}
+
+// searchWords turns the last segment of a path into words to search for: /docs/trusted-research
+// gives "trusted research". Anything that is not a letter or a digit separates words.
+func searchWords(p string) string {
+	p = strings.TrimRight(p, "/")
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p = p[i+1:]
+	}
+	p = strings.TrimSuffix(p, path.Ext(p))
+	if !utf8.ValidString(p) {
+		return ""
+	}
+	words := strings.FieldsFunc(p, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	out := strings.Join(words, " ")
+	if len(out) > 100 {
+		out = strings.ToValidUTF8(out[:100], "")
+	}
+	return out
 }

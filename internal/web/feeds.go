@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -64,48 +65,13 @@ func atomTime(day string) string {
 // handleFeed serves the entries newest-changed first. With search parameters it is the feed of
 // that search, so a reader can subscribe to one country's funder measures, say.
 func (s *Server) handleFeed(c echo.Context) error {
-	st := s.state()
-	q := c.QueryParams()
-	var entries []*content.Entry
-	title := "Research Security Atlas: new and changed entries"
-	if len(q) == 0 {
-		entries = append(entries, st.corpus.Entries...)
-	} else {
-		req, err := st.searchRequest(q)
-		if err != nil {
-			return err
-		}
-		if st.index == nil {
-			return errNotReady
-		}
-		req.Page, req.Size, req.Sort = 1, 100, search.SortNewest
-		ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
-		defer cancel()
-		res, err := st.index.Search(ctx, req)
-		if err != nil {
-			return searchError(err)
-		}
-		for _, h := range res.Hits {
-			if e := st.corpus.Get(h.ID); e != nil {
-				entries = append(entries, e)
-			}
-		}
-		title = "Research Security Atlas: " + describeSearch(req)
-	}
-	// An entry with no date at all cannot be placed in a feed of changes.
-	entries = slices.DeleteFunc(entries, func(e *content.Entry) bool { return e.Changed() == "" })
-	slices.SortStableFunc(entries, func(a, b *content.Entry) int {
-		if c := strings.Compare(b.Changed(), a.Changed()); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	if len(entries) > feedSize {
-		entries = entries[:feedSize]
+	title, entries, err := s.feedEntries(c)
+	if err != nil {
+		return err
 	}
 	base := s.publicURL
 	self := base + c.Request().URL.RequestURI()
-	f := atomFeed{Title: title, ID: feedID(q), Updated: "1970-01-01T00:00:00Z",
+	f := atomFeed{Title: title, ID: feedID(c.QueryParams()), Updated: "1970-01-01T00:00:00Z",
 		Links: []atomLink{{Href: self, Rel: "self", Type: "application/atom+xml"},
 			{Href: base + strings.Replace(c.Request().URL.RequestURI(), "/feed.atom", "/search", 1), Rel: "alternate", Type: "text/html"}}}
 	f.Author.Name = "Research Security Atlas"
@@ -143,6 +109,125 @@ func feedID(q url.Values) string {
 		return tagPrefix + "feed"
 	}
 	return tagPrefix + "feed?" + q.Encode()
+}
+
+// feedEntries selects the entries of a feed: everything, or the hits of the search its
+// parameters describe, newest change first (updated, else last_verified, else the entry's date).
+func (s *Server) feedEntries(c echo.Context) (string, []*content.Entry, error) {
+	st := s.state()
+	q := c.QueryParams()
+	var entries []*content.Entry
+	title := "Research Security Atlas: new and changed entries"
+	if len(q) == 0 {
+		entries = append(entries, st.corpus.Entries...)
+	} else {
+		req, err := st.searchRequest(q)
+		if err != nil {
+			return "", nil, err
+		}
+		if st.index == nil {
+			return "", nil, errNotReady
+		}
+		req.Page, req.Size, req.Sort = 1, 100, search.SortNewest
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+		defer cancel()
+		res, err := st.index.Search(ctx, req)
+		if err != nil {
+			return "", nil, searchError(err)
+		}
+		for _, h := range res.Hits {
+			if e := st.corpus.Get(h.ID); e != nil {
+				entries = append(entries, e)
+			}
+		}
+		title = "Research Security Atlas: " + describeSearch(req)
+	}
+	// An entry with no date at all cannot be placed in a feed of changes.
+	entries = slices.DeleteFunc(entries, func(e *content.Entry) bool { return e.Changed() == "" })
+	slices.SortStableFunc(entries, func(a, b *content.Entry) int {
+		if c := strings.Compare(b.Changed(), a.Changed()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if len(entries) > feedSize {
+		entries = entries[:feedSize]
+	}
+	return title, entries, nil
+}
+
+// jsonFeed is a JSON Feed 1.1 document (https://jsonfeed.org/version/1.1).
+type jsonFeed struct {
+	Version     string           `json:"version"`
+	Title       string           `json:"title"`
+	HomePageURL string           `json:"home_page_url"`
+	FeedURL     string           `json:"feed_url"`
+	Description string           `json:"description"`
+	Language    string           `json:"language"`
+	Authors     []jsonFeedAuthor `json:"authors"`
+	Items       []jsonFeedItem   `json:"items"`
+}
+
+type jsonFeedAuthor struct {
+	Name string `json:"name"`
+}
+
+type jsonFeedItem struct {
+	ID            string           `json:"id"`
+	URL           string           `json:"url"`
+	ExternalURL   string           `json:"external_url,omitempty"`
+	Title         string           `json:"title"`
+	Summary       string           `json:"summary,omitempty"`
+	ContentText   string           `json:"content_text"`
+	DatePublished string           `json:"date_published,omitempty"`
+	DateModified  string           `json:"date_modified"`
+	Tags          []string         `json:"tags,omitempty"`
+	Language      string           `json:"language,omitempty"`
+	Authors       []jsonFeedAuthor `json:"authors,omitempty"`
+}
+
+// handleJSONFeed serves the same entries as the Atom feed, in the same order, as JSON Feed 1.1.
+// Its addresses start with --base-url when one is set, and are relative to the feed otherwise.
+func (s *Server) handleJSONFeed(c echo.Context) error {
+	title, entries, err := s.feedEntries(c)
+	if err != nil {
+		return err
+	}
+	base := strings.TrimRight(s.publicURL, "/")
+	uri := c.Request().URL.RequestURI()
+	f := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: title,
+		HomePageURL: base + strings.Replace(uri, "/feed.json", "/search", 1), FeedURL: base + uri,
+		Description: "New and changed entries of the Research Security Atlas, newest change first.",
+		Language:    "en", Authors: []jsonFeedAuthor{{Name: "Research Security Atlas"}}, Items: []jsonFeedItem{}}
+	if len(c.QueryParams()) == 0 {
+		f.HomePageURL = base + "/"
+	}
+	for _, e := range entries {
+		href := base + "/docs/" + url.PathEscape(e.ID)
+		it := jsonFeedItem{ID: href, URL: href, ExternalURL: e.SourceURL, Title: e.Title, Summary: e.Summary,
+			ContentText: content.Shorten(e.Text, 1000), DateModified: atomTime(e.Changed()), Language: e.Language,
+			Tags: []string{content.KindVocab.Label(string(e.Kind))}}
+		if it.ContentText == "" {
+			it.ContentText = e.Summary
+		}
+		if w := e.When(); w != "" {
+			it.DatePublished = atomTime(w)
+		}
+		if e.Issuer != "" {
+			it.Authors = []jsonFeedAuthor{{Name: e.Issuer}}
+		}
+		for _, code := range e.Countries {
+			it.Tags = append(it.Tags, content.CountryName(code))
+		}
+		f.Items = append(f.Items, it)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/feed+json; charset=utf-8", buf.Bytes())
 }
 
 // describeSearch names a search in words, for a feed title.
@@ -191,7 +276,7 @@ func (s *Server) handleSitemap(c echo.Context) error {
 	st := s.state()
 	base := s.publicURL
 	sm := sitemap{}
-	for _, p := range []string{"/", "/search", "/countries", "/compare", "/reading-list", "/glossary", "/timeline", "/about"} {
+	for _, p := range []string{"/", "/search", "/countries", "/compare", "/topics", "/reading-list", "/glossary", "/timeline", "/about"} {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + p})
 	}
 	for _, t := range st.catalog.Topics {
@@ -201,6 +286,9 @@ func (s *Server) handleSitemap(c echo.Context) error {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + "/countries/" + j.Code})
 	}
 	for _, e := range st.corpus.Entries {
+		if st.canonicalPage(e) != "" {
+			continue // listed above under /topics/ or /countries/
+		}
 		lm := e.Changed()
 		if len(lm) != 10 {
 			lm = ""

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -66,8 +67,18 @@ func (s *Server) handleDocPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// One URL per thing: a country profile lives at /countries/{code}, a topic at /topics/{slug}.
+	if u := st.canonicalPage(e); u != "" {
+		return c.Redirect(http.StatusMovedPermanently, u)
+	}
 	p := docPage{basePage: s.base(c, e.Title), Entry: e, Countries: countryRefs(e.Countries),
 		Related: st.related(e), Link: st.linkOf(e)}
+	p.Description, p.OGType, p.Citation = description(e), "article", citationTags(e)
+	pageURL := ""
+	if s.publicURL != "" {
+		pageURL = strings.TrimRight(s.publicURL, "/") + "/docs/" + url.PathEscape(e.ID)
+	}
+	p.JSONLD = jsonLD(e, pageURL)
 	for _, o := range st.catalog.Similar(st.corpus, e, 5) {
 		p.Similar = append(p.Similar, ref(o))
 	}
@@ -83,6 +94,24 @@ func (s *Server) handleDocPage(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, "doc", p)
+}
+
+// canonicalPage is the address of the page that shows e when it is not /docs/{id}: a country
+// profile's /countries/{code}, a topic's /topics/{slug}; "" otherwise.
+func (st *state) canonicalPage(e *content.Entry) string {
+	switch e.Kind {
+	case content.Country:
+		if len(e.Countries) > 0 {
+			return "/countries/" + url.PathEscape(e.Countries[0])
+		}
+	case content.Topic:
+		for _, t := range st.catalog.Topics {
+			if t.Entry == e {
+				return "/topics/" + url.PathEscape(t.Slug)
+			}
+		}
+	}
+	return ""
 }
 
 // entry looks up an entry by the id in a path; a malformed or unknown id is a 404 that says so.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -24,109 +25,138 @@ type download struct {
 
 type readingListPage struct {
 	basePage
-	IDs       []string // a chosen selection, such as the answer of /case
 	Groups    []export.Group
 	Total     int
 	Facets    []facetView
 	Downloads []download
 	Selected  []selectedFilter
 	ClearAll  string
+
+	Words      string          // the words searched for
+	Picked     []string        // hand-picked ids, kept by the form
+	Kinds      map[string]bool // the kinds listed
+	Superseded bool
 }
 
-// readingListFilter is the reading list's selection: facet values, and technology areas with
-// the ids of the entries they keep (nil when no area is chosen).
-type readingListFilter struct {
-	Facets map[string][]string
-	Areas  []string
-	IDs    []string // the entries the technology areas keep; nil when no area is chosen
-	Chosen []string // the entries picked by id (the answer of /case, for one); nil for all
+// readingListQuery is what the reading list's URL asks for: the facets, and the selection —
+// hand-picked ids, findings, superseded entries, words to search for.
+type readingListQuery struct {
+	Filters map[string][]string
+	Sel     export.Selection
+	Q       string
+	Areas   []string   // technology areas chosen
+	areaIDs []string   // the entries those areas keep; nil when none is chosen
+	params  url.Values // the parameters that define the list, for download and chip links
 }
 
-// parseReadingList validates the reading list's filters with the search's rules.
-func (st *state) parseReadingList(q url.Values) (readingListFilter, error) {
+// parseReadingList validates the reading list's parameters with the search's rules, and checks
+// that every hand-picked id is a guidance entry or a finding.
+func (st *state) parseReadingList(q url.Values) (readingListQuery, error) {
+	var rq readingListQuery
 	v := url.Values{}
 	for _, f := range readingListFacets {
 		if vals, ok := q[f]; ok {
 			v[f] = vals
 		}
 	}
+	v["q"] = q["q"]
+	v["kind"] = q["kind"]
 	req, err := parseSearch(v)
 	if err != nil {
-		return readingListFilter{}, err
+		return rq, err
 	}
-	areas, ids, err := st.parseTechnology(q)
-	if err != nil {
-		return readingListFilter{}, err
-	}
-	chosen, err := st.parseListIDs(q)
-	return readingListFilter{Facets: req.Filters, Areas: areas, IDs: ids, Chosen: chosen}, err
-}
-
-// keeps reports whether the filter's technology areas and chosen ids keep e.
-func (f readingListFilter) keeps(e *content.Entry) bool {
-	return (f.IDs == nil || slices.Contains(f.IDs, e.ID)) && (f.Chosen == nil || slices.Contains(f.Chosen, e.ID))
-}
-
-// query is the filter as URL parameters.
-func (f readingListFilter) query() url.Values {
-	q := url.Values{}
-	for k, vals := range f.Facets {
-		q[k] = vals
-	}
-	if len(f.Areas) > 0 {
-		q["technology"] = f.Areas
-	}
-	if len(f.Chosen) > 0 {
-		q["id"] = f.Chosen
-	}
-	return q
-}
-
-// readingList is the guidance the filter keeps, grouped as the export package does.
-func (st *state) readingList(f readingListFilter) []export.Group {
-	groups := export.ReadingList(st.catalog, f.Facets)
-	if f.IDs == nil && f.Chosen == nil {
-		return groups
-	}
-	var out []export.Group
-	for _, g := range groups {
-		var types []export.TypeGroup
-		for _, tg := range g.Types {
-			tg.Entries = slices.DeleteFunc(slices.Clone(tg.Entries), func(e *content.Entry) bool { return !f.keeps(e) })
-			if len(tg.Entries) > 0 {
-				types = append(types, tg)
-			}
+	rq.Filters, rq.Q = req.Filters, req.Query
+	for _, k := range req.Filters["kind"] {
+		if k != string(content.Guidance) && k != string(content.Finding) {
+			return rq, badRequest(fmt.Sprintf("kind %q cannot be in the reading list: use guidance or finding", k))
 		}
-		if len(types) > 0 {
-			g.Types = types
-			out = append(out, g)
-		}
+		rq.Sel.Kinds = append(rq.Sel.Kinds, content.Kind(k))
 	}
-	return out
-}
-
-// maxListIDs bounds the ids of a chosen reading list.
-const maxListIDs = 200
-
-// parseListIDs reads the optional repeatable id parameter: the reading list is then only
-// those entries (the answer of /case, for one). Every id must exist.
-func (st *state) parseListIDs(q url.Values) ([]string, error) {
+	delete(rq.Filters, "kind")
 	ids := q["id"]
-	if len(ids) > maxListIDs {
-		return nil, badRequest(fmt.Sprintf("id: give at most %d ids", maxListIDs))
+	if len(ids) > maxValues {
+		return rq, badRequest(fmt.Sprintf("id is given %d times; at most %d entries can be picked", len(ids), maxValues))
 	}
-	var out []string
 	for _, id := range ids {
 		id = strings.TrimSpace(id)
-		if id == "" || slices.Contains(out, id) {
+		if id == "" || slices.Contains(rq.Sel.IDs, id) {
 			continue
 		}
-		if len(id) > maxParamLength || st.corpus.Get(id) == nil {
-			return nil, badRequest(fmt.Sprintf("id: there is no entry with the id %q", truncate(id)))
+		e := st.corpus.Get(id)
+		if e == nil || len(id) > maxParamLength {
+			return rq, badRequest(fmt.Sprintf("id %q: there is no entry with this id", truncate(id)))
 		}
-		out = append(out, id)
+		if e.Kind != content.Guidance && e.Kind != content.Finding {
+			return rq, badRequest(fmt.Sprintf("id %q is a %s; the reading list holds guidance and findings", id, strings.ToLower(content.KindVocab.Label(string(e.Kind)))))
+		}
+		rq.Sel.IDs = append(rq.Sel.IDs, id)
 	}
-	return out, nil
+	switch sup := q.Get("superseded"); sup {
+	case "", "0":
+	case "1":
+		rq.Sel.Superseded = true
+	default:
+		return rq, badRequest(fmt.Sprintf("superseded %q: use 1 to keep superseded, rescinded and withdrawn entries", truncate(sup)))
+	}
+	rq.params = url.Values{}
+	for f, vals := range rq.Filters {
+		rq.params[f] = vals
+	}
+	if rq.Q != "" {
+		rq.params.Set("q", rq.Q)
+	}
+	for _, k := range rq.Sel.Kinds {
+		rq.params.Add("kind", string(k))
+	}
+	rq.params["id"] = rq.Sel.IDs
+	if rq.Sel.Superseded {
+		rq.params.Set("superseded", "1")
+	}
+	areas, areaIDs, err := st.parseTechnology(q)
+	if err != nil {
+		return rq, err
+	}
+	rq.Areas, rq.areaIDs = areas, areaIDs
+	if len(areas) > 0 {
+		rq.params["technology"] = areas
+	}
+	return rq, nil
+}
+
+// applyAreas narrows the selection to the entries the chosen technology areas keep.
+func (rq *readingListQuery) applyAreas() {
+	if rq.areaIDs == nil {
+		return
+	}
+	only := map[string]bool{}
+	for _, id := range rq.areaIDs {
+		if rq.Sel.Only == nil || rq.Sel.Only[id] {
+			only[id] = true
+		}
+	}
+	rq.Sel.Only = only
+}
+
+// searchReadingList narrows the selection to the hits of the query's words, when it has any.
+func (s *Server) searchReadingList(c echo.Context, rq *readingListQuery) error {
+	if rq.Q == "" {
+		return nil
+	}
+	st := s.state()
+	if st.index == nil {
+		return errNotReady
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+	defer cancel()
+	res, err := st.index.Search(ctx, search.Request{Query: rq.Q, Filters: map[string][]string{}, Sort: search.SortRelevance, Page: 1, Size: max(1, st.corpus.Len())})
+	if err != nil {
+		return err
+	}
+	rq.Sel.Only = map[string]bool{}
+	for _, h := range res.Hits {
+		rq.Sel.Only[h.ID] = true
+	}
+	return nil
 }
 
 // facetCounts counts, for every facet, the guidance matching the other facets' selections
@@ -152,57 +182,81 @@ func facetCountsFor(entries []*content.Entry, filters map[string][]string) map[s
 
 func (s *Server) handleReadingList(c echo.Context) error {
 	st := s.state()
-	rf, err := st.parseReadingList(c.QueryParams())
+	rq, err := st.parseReadingList(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	filters := rf.Facets
-	groups := st.readingList(rf)
-	p := readingListPage{basePage: s.base(c, "Reading list"), IDs: rf.Chosen, Groups: groups, Total: export.Len(groups)}
-	var guidance, inAreas []*content.Entry
+	if err := s.searchReadingList(c, &rq); err != nil {
+		return err
+	}
+	filters := rq.Filters
+	// The technology areas are counted over what the other filters keep, as facets are.
+	beforeAreas := rq.Sel
+	rq.applyAreas()
+	groups := export.Select(st.catalog, filters, rq.Sel)
+	p := readingListPage{basePage: s.base(c, "Reading list"), Groups: groups, Total: export.Len(groups),
+		Picked: rq.Sel.IDs, Superseded: rq.Sel.Superseded}
+	p.Words = rq.Q
+	p.Kinds = map[string]bool{}
+	for _, k := range rq.Sel.Kinds {
+		p.Kinds[string(k)] = true
+	}
+	if len(p.Kinds) == 0 {
+		p.Kinds["guidance"] = true
+	}
+	var candidates []*content.Entry
 	for _, e := range st.corpus.Entries {
-		if e.Kind == content.Guidance && (rf.Chosen == nil || slices.Contains(rf.Chosen, e.ID)) {
-			inAreas = append(inAreas, e)
-			if rf.keeps(e) {
-				guidance = append(guidance, e)
-			}
+		if (e.Kind == content.Guidance || e.Kind == content.Finding) && rq.Sel.Admits(e) {
+			candidates = append(candidates, e)
 		}
 	}
-	counts := facetCountsFor(guidance, filters)
-	q := rf.query()
+	counts := facetCountsFor(candidates, filters)
+	q := rq.params
+	without := func(f func(url.Values)) string {
+		rest := url.Values{}
+		for k, vals := range q {
+			rest[k] = slices.Clone(vals)
+		}
+		f(rest)
+		return withQuery("/reading-list", rest)
+	}
+	if rq.Q != "" {
+		p.Selected = append(p.Selected, selectedFilter{Label: "Words: " + rq.Q, Remove: without(func(v url.Values) { v.Del("q") })})
+	}
+	if n := len(rq.Sel.IDs); n > 0 {
+		p.Selected = append(p.Selected, selectedFilter{Label: fmt.Sprintf("Hand-picked: %d entries", n), Remove: without(func(v url.Values) { v.Del("id") })})
+	}
+	if p.Kinds["finding"] {
+		p.Selected = append(p.Selected, selectedFilter{Label: "With workshop findings", Remove: without(func(v url.Values) { v.Del("kind") })})
+	}
+	if rq.Sel.Superseded {
+		p.Selected = append(p.Selected, selectedFilter{Label: "With superseded entries", Remove: without(func(v url.Values) { v.Del("superseded") })})
+	}
 	for _, f := range readingListFacets {
 		p.Facets = append(p.Facets, facetView{Name: f, Label: facetLabels[f], Values: facetValues(f, counts[f], filters[f]), Open: len(filters[f]) > 0})
 		for _, v := range filters[f] {
-			rest := url.Values{}
-			for k, vals := range q {
-				rest[k] = slices.Clone(vals)
-			}
-			removeValue(rest, f, v)
-			p.Selected = append(p.Selected, selectedFilter{Label: facetLabels[f] + ": " + valueLabel(f, v), Remove: withQuery("/reading-list", rest)})
+			p.Selected = append(p.Selected, selectedFilter{Label: facetLabels[f] + ": " + valueLabel(f, v), Remove: without(func(rest url.Values) { removeValue(rest, f, v) })})
 		}
 	}
-	// The technology areas, counted over the guidance the other filters keep.
 	td := st.tech()
 	var kept []string
-	for _, e := range inAreas {
-		if e.Matches(filters, "") {
+	for _, e := range st.corpus.Entries {
+		if e.Kind == content.Guidance && beforeAreas.Admits(e) && e.Matches(filters, "") {
 			kept = append(kept, e.ID)
 		}
 	}
-	p.Facets = append(p.Facets, td.techFacet(td.areaCounts(kept), rf.Areas))
-	for _, v := range rf.Areas {
-		rest := rf.query()
-		removeValue(rest, "technology", v)
-		p.Selected = append(p.Selected, selectedFilter{Label: "Technology area: " + td.areaLabel(v), Remove: withQuery("/reading-list", rest)})
+	p.Facets = append(p.Facets, td.techFacet(td.areaCounts(kept), rq.Areas))
+	for _, v := range rq.Areas {
+		p.Selected = append(p.Selected, selectedFilter{Label: "Technology area: " + td.areaLabel(v), Remove: without(func(rest url.Values) { removeValue(rest, "technology", v) })})
 	}
-	p.ClearAll = withQuery("/reading-list", url.Values{"id": rf.Chosen})
+	p.ClearAll = "/reading-list"
 	for _, f := range export.Formats {
 		p.Downloads = append(p.Downloads, download{Label: formatLabel[f.Name], Href: withQuery("/reading-list."+f.Ext, q)})
 	}
 	return s.render(c, http.StatusOK, "readinglist", p)
 }
 
-var formatLabel = map[string]string{"md": "Markdown", "csv": "CSV (spreadsheet)", "bibtex": "BibTeX", "ris": "RIS (Zotero, EndNote)", "json": "JSON"}
+var formatLabel = map[string]string{"md": "Markdown", "csv": "CSV (spreadsheet)", "bibtex": "BibTeX", "ris": "RIS (Zotero, EndNote)", "json": "JSON", "csl": "CSL-JSON (citation processors, Zotero)"}
 
 func withQuery(path string, q url.Values) string {
 	for k, v := range q {
@@ -216,16 +270,20 @@ func withQuery(path string, q url.Values) string {
 	return path + "?" + q.Encode()
 }
 
-// handleReadingListExport serves /reading-list.{md,csv,bib,ris,json} with the page's filters.
+// handleReadingListExport serves /reading-list.{md,csv,bib,ris,json,csl.json} with the page's selection.
 func (s *Server) handleReadingListExport(f export.Format) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		st := s.state()
-		rf, err := st.parseReadingList(c.QueryParams())
+		rq, err := st.parseReadingList(c.QueryParams())
 		if err != nil {
 			return err
 		}
+		if err := s.searchReadingList(c, &rq); err != nil {
+			return err
+		}
+		rq.applyAreas()
 		var buf bytes.Buffer
-		if err := export.Write(&buf, f, st.readingList(rf), export.Options{BaseURL: s.publicURL}); err != nil {
+		if err := export.Write(&buf, f, export.Select(st.catalog, rq.Filters, rq.Sel), export.Options{BaseURL: s.publicURL}); err != nil {
 			return err
 		}
 		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="research-security-reading-list.%s"`, f.Ext))

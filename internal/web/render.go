@@ -68,11 +68,22 @@ type basePage struct {
 	Path    string
 	Entries int
 	Wide    bool // the page needs the whole width of the window, as a matrix does
+
+	// Description is the page's <meta name="description"> and Open Graph description.
+	Description string
+	OGType      string      // "website" unless set
+	Citation    []metaTag   // Highwire citation_* tags on entry pages
+	JSONLD      template.JS // schema.org JSON-LD on entry pages
 }
 
 func (s *Server) base(c echo.Context, title string) basePage {
 	st := s.state()
-	return basePage{Title: title, Path: c.Request().URL.Path, Entries: st.corpus.Len()}
+	p := c.Request().URL.Path
+	desc := pageDescriptions[p]
+	if desc == "" {
+		desc = defaultDescription
+	}
+	return basePage{Title: title, Path: p, Entries: st.corpus.Len(), Description: desc, OGType: "website"}
 }
 
 func (s *Server) templateFuncs() template.FuncMap {

@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	e.GET("/approaches.csv", s.handleApproachesCSV, s.cachePages)
 	e.GET("/technologies", s.handleTechnologies, s.cachePages)
 	e.GET("/technologies.csv", s.handleTechnologiesCSV, s.cachePages)
+	e.GET("/topics", s.handleTopics, s.cachePages)
 	e.GET("/topics/:slug", s.handleTopic, s.cachePages)
 	e.GET("/glossary", s.handleGlossary, s.cachePages)
 	e.GET("/timeline", s.handleTimeline, s.cachePages)
@@ -62,6 +63,7 @@ func (s *Server) routes() {
 	e.GET("/upkeep.atom", s.handleUpkeepFeed)
 
 	e.GET("/feed.atom", s.handleFeed, limit, s.cachePages)
+	e.GET("/feed.json", s.handleJSONFeed, limit, s.cachePages)
 	e.GET("/sitemap.xml", s.handleSitemap, s.cachePages)
 	e.GET("/opensearch.xml", s.handleOpenSearch, s.cachePages)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })

@@ -114,7 +114,7 @@ func TestPages(t *testing.T) {
 			".related a[href='/docs/nl-guidelines']": "National Knowledge Security Guidelines",
 			".metadata":                              "What are the key elements of research security in your country?",
 		}},
-		{"/docs/no-such-entry", 404, map[string]string{"h1": "Not Found", ".lede": `no entry with the id "no-such-entry"`}},
+		{"/docs/no-such-entry", 404, map[string]string{"h1": "Page not found", ".lede": `no entry with the id "no-such-entry"`}},
 		{"/nowhere/../../etc/passwd", 404, map[string]string{".lede": "There is no page at this address."}},
 		{"/search?country=atlantis", 400, map[string]string{".lede": `unknown country "atlantis"`}},
 		{"/search?q=" + strings.Repeat("a", 501), 400, map[string]string{".lede": "q is longer than 500 characters"}},
@@ -257,7 +257,7 @@ func TestAPIErrors(t *testing.T) {
 
 func TestReadiness(t *testing.T) {
 	s := newTestServer(t, false)
-	for target, want := range map[string]int{"/healthz": 200, "/readyz": 503, "/api/search?q=x": 503, "/search": 503, "/": 200, "/docs/nl": 200} {
+	for target, want := range map[string]int{"/healthz": 200, "/readyz": 503, "/api/search?q=x": 503, "/search": 503, "/": 200, "/docs/nl-guidelines": 200} {
 		if rec := get(t, s, target); rec.Code != want {
 			t.Errorf("before the index is open, GET %s = %d, want %d", target, rec.Code, want)
 		}

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// TestFormsForgive: too many countries bring the picker back with the ticks kept; a page past
+// the last is a 404 that links to the last page; a 404 page offers a search for the address's
+// last words; error titles are plain words.
+func TestFormsForgive(t *testing.T) {
+	s := realCorpusServer(t)
+	rec := get(t, s, "/compare?c=nl&c=ca&c=gb&c=de&c=se")
+	doc := mustDoc(t, rec)
+	if rec.Code != 400 {
+		t.Errorf("five countries: %d, want 400", rec.Code)
+	}
+	var ticked []string
+	doc.Find(".compare-picker input[name=c][checked]").Each(func(_ int, in *goquery.Selection) {
+		v, _ := in.Attr("value")
+		ticked = append(ticked, v)
+	})
+	if strings.Join(ticked, ",") != "ca,de,nl,se,gb" && len(ticked) != 5 {
+		t.Errorf("ticks kept: %v, want the five", ticked)
+	}
+	if msg := doc.Find(".compare-picker #compare-error").Text(); !strings.Contains(msg, "You ticked 5") || !strings.Contains(msg, "Untick 1") {
+		t.Errorf("inline message = %q", msg)
+	}
+	if _, open := doc.Find(".compare-picker details").Attr("open"); !open {
+		t.Error("the picker is folded")
+	}
+
+	rec = get(t, s, "/search?q=research+security&page=999")
+	doc = mustDoc(t, rec)
+	href, _ := doc.Find(".error-page a[href^='/search']").Attr("href")
+	if rec.Code != 404 || !strings.Contains(href, "page=") || !strings.Contains(href, "q=research+security") {
+		t.Errorf("page 999: %d, link %q", rec.Code, href)
+	} else if last := get(t, s, href); last.Code != 200 || mustDoc(t, last).Find(".hit").Length() == 0 {
+		t.Errorf("the last page %s: %d, no hits", href, last.Code)
+	}
+	if rec := get(t, s, "/search?q=research+security&page=1"); rec.Code != 200 {
+		t.Errorf("page 1: %d", rec.Code)
+	}
+
+	for _, test := range []struct{ path, words, title string }{
+		{"/docs/trusted-research-guide", "trusted research guide", "Page not found"},
+		{"/no/such_page.html", "such page", "Page not found"},
+		{"/countries/atlantis/", "atlantis", "Page not found"},
+	} {
+		rec := get(t, s, test.path)
+		doc := mustDoc(t, rec)
+		if v, _ := doc.Find("#err-q").Attr("value"); rec.Code != 404 || v != test.words {
+			t.Errorf("GET %s: %d, search box %q, want %q", test.path, rec.Code, v, test.words)
+		}
+		if h1 := doc.Find("h1").Text(); h1 != test.title {
+			t.Errorf("GET %s: h1 %q, want %q", test.path, h1, test.title)
+		}
+	}
+	if h1 := mustDoc(t, get(t, s, "/search?stage=late")).Find("h1").Text(); h1 != "Something in this address is not right" {
+		t.Errorf("400 page h1 = %q", h1)
+	}
+}

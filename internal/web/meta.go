@@ -1,0 +1,196 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"slices"
+	"strings"
+
+	"github.com/research-security-atlas/atlas/internal/content"
+)
+
+// defaultDescription is the description of pages that have none of their own.
+const defaultDescription = "Find, search and compare research-security guidance from governments, funders and universities."
+
+// pageDescriptions are the descriptions of the pages that are not about one entry.
+var pageDescriptions = map[string]string{
+	"/search":       "Search research-security guidance and the 2023 workshop findings, filtered by country, topic, research stage, phase and audience.",
+	"/countries":    "Every profiled jurisdiction's approach to research security: legal basis, guidelines, advice services, screening and more, each answer linked to its source.",
+	"/compare":      "Compare the research-security approaches of two to four countries side by side.",
+	"/topics":       "The three topics of the 2023 multilateral workshop on research security, with their guiding questions and what each country said.",
+	"/glossary":     "The terms countries use for research security — knowledge security, trusted research, safeguarding science — and what they mean.",
+	"/timeline":     "Milestones of research-security policy, by year.",
+	"/reading-list": "A reading list of research-security guidance by jurisdiction and type, to download as Markdown, CSV, BibTeX, RIS or CSL-JSON.",
+	"/about":        "Who keeps the Research Security Atlas, how entries are chosen and checked, and the licences of its code and content.",
+}
+
+// metaTag is one <meta name=… content=…> in the head of a page.
+type metaTag struct {
+	Name, Content string
+}
+
+// description is the text of a page's <meta name="description">: a summary, or the start of
+// the text, at most 200 bytes.
+func description(e *content.Entry) string {
+	d := e.Summary
+	if d == "" {
+		d = e.Text
+	}
+	if d == "" {
+		return defaultDescription
+	}
+	return content.Shorten(strings.Join(strings.Fields(d), " "), 200)
+}
+
+// creatorOf is who an entry is by: its issuer, or for a finding the jurisdiction that spoke.
+func creatorOf(e *content.Entry) string {
+	if e.Issuer != "" {
+		return e.Issuer
+	}
+	if e.Kind == content.Finding && len(e.Countries) > 0 {
+		return content.CountryName(e.Countries[0])
+	}
+	return ""
+}
+
+// citationTags are the Highwire Press tags Zotero's browser connector (and Google Scholar)
+// read, so that a guidance entry or a finding is saved with its title, issuer and date in one
+// click. Every tag is in the HTML from the server: none depends on script.
+func citationTags(e *content.Entry) []metaTag {
+	if e.Kind != content.Guidance && e.Kind != content.Finding {
+		return nil
+	}
+	tags := []metaTag{{"citation_title", e.Title}}
+	if c := creatorOf(e); c != "" {
+		tags = append(tags, metaTag{"citation_author", c})
+	}
+	if w := e.When(); w != "" {
+		tags = append(tags, metaTag{"citation_publication_date", strings.ReplaceAll(w, "-", "/")})
+	}
+	if e.SourceURL != "" {
+		tags = append(tags, metaTag{"citation_public_url", e.SourceURL})
+	}
+	if e.Language != "" {
+		tags = append(tags, metaTag{"citation_language", e.Language})
+	}
+	if e.Type == "report" && e.Issuer != "" {
+		tags = append(tags, metaTag{"citation_technical_report_institution", e.Issuer})
+	}
+	return tags
+}
+
+// schemaType is the schema.org type of an entry: Legislation for laws, GovernmentService for
+// the portals and programmes that are contact points, DefinedTerm for glossary terms, Report
+// for reports, CreativeWork otherwise.
+func schemaType(e *content.Entry) string {
+	switch {
+	case e.Kind == content.Term:
+		return "DefinedTerm"
+	case e.Kind != content.Guidance:
+		return "CreativeWork"
+	case e.Type == "legislation":
+		return "Legislation"
+	case (e.Type == "portal" || e.Type == "programme") && slices.Contains(e.Themes, "contact-points"):
+		return "GovernmentService"
+	case e.Type == "report":
+		return "Report"
+	}
+	return "CreativeWork"
+}
+
+// jsonLD is the schema.org description of an entry, for <script type="application/ld+json">.
+// json.Marshal escapes <, > and & as \u003c, \u003e and \u0026, so no text of the entry can
+// close the script element; the result is therefore safe as template.JS.
+func jsonLD(e *content.Entry, pageURL string) template.JS {
+	typ := schemaType(e)
+	ld := map[string]any{"@context": "https://schema.org", "@type": typ, "name": e.Title, "description": description(e)}
+	if pageURL != "" {
+		ld["mainEntityOfPage"] = pageURL
+	}
+	if e.SourceURL != "" {
+		ld["url"] = e.SourceURL
+	}
+	var places []map[string]string
+	for _, c := range e.Countries {
+		places = append(places, map[string]string{"@type": "Place", "name": content.CountryName(c)})
+	}
+	org := func() map[string]string {
+		if e.Issuer == "" {
+			return nil
+		}
+		return map[string]string{"@type": "Organization", "name": e.Issuer}
+	}
+	switch typ {
+	case "DefinedTerm":
+		ld["inDefinedTermSet"] = map[string]string{"@type": "DefinedTermSet", "name": "Research Security Atlas glossary", "url": "/glossary"}
+		if len(e.Synonyms) > 0 {
+			ld["alternateName"] = e.Synonyms
+		}
+		if len(e.Terms) > 0 {
+			ld["termCode"] = e.Terms[0]
+		}
+	case "GovernmentService":
+		if o := org(); o != nil {
+			o["@type"] = "GovernmentOrganization"
+			ld["serviceOperator"] = o
+			ld["provider"] = o
+		}
+		if len(places) > 0 {
+			ld["areaServed"] = places
+		}
+		if len(e.Audiences) > 0 {
+			var aud []string
+			for _, a := range e.Audiences {
+				aud = append(aud, content.AudienceVocab.Label(a))
+			}
+			ld["audience"] = map[string]any{"@type": "Audience", "audienceType": strings.Join(aud, ", ")}
+		}
+	default:
+		if o := org(); o != nil {
+			ld["publisher"] = o
+			ld["author"] = o
+		}
+		if w := e.When(); w != "" {
+			ld["datePublished"] = w
+		}
+		if e.Language != "" {
+			ld["inLanguage"] = e.Language
+		}
+		if len(e.Topics) > 0 || len(e.Themes) > 0 {
+			var about []string
+			for _, t := range e.Topics {
+				about = append(about, content.TopicVocab.Label(t))
+			}
+			for _, t := range e.Themes {
+				about = append(about, content.ThemeVocab.Label(t))
+			}
+			ld["about"] = about
+		}
+		if typ == "Legislation" {
+			if len(places) > 0 {
+				ld["legislationJurisdiction"] = places[0]["name"]
+			}
+			if w := e.When(); w != "" {
+				ld["legislationDate"] = w
+			}
+			if o := org(); o != nil {
+				ld["legislationPassedBy"] = o
+			}
+			if e.IsActive() {
+				ld["legislationLegalForce"] = "https://schema.org/InForce"
+			} else {
+				ld["legislationLegalForce"] = "https://schema.org/NotInForce"
+			}
+		} else if len(places) > 0 {
+			ld["spatialCoverage"] = places
+		}
+	}
+	if ch := e.Changed(); ch != "" {
+		ld["dateModified"] = ch
+	}
+	b, err := json.Marshal(ld)
+	if err != nil {
+		return ""
+	}
+	return template.JS(b)
+}
