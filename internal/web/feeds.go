@@ -204,7 +204,7 @@ func (s *Server) handleJSONFeed(c echo.Context) error {
 	}
 	for _, e := range entries {
 		href := base + "/docs/" + url.PathEscape(e.ID)
-		it := jsonFeedItem{ID: href, URL: href, ExternalURL: e.SourceURL, Title: e.Title, Summary: e.Summary,
+		it := jsonFeedItem{ID: tagPrefix + "docs/" + e.ID, URL: href, ExternalURL: e.SourceURL, Title: e.Title, Summary: e.Summary,
 			ContentText: content.Shorten(e.Text, 1000), DateModified: atomTime(e.Changed()), Language: e.Language,
 			Tags: []string{content.KindVocab.Label(string(e.Kind))}}
 		if it.ContentText == "" {
