@@ -243,8 +243,8 @@ func TestJSONFeed(t *testing.T) {
 				t.Errorf("%s: item %d (%s) changed after item %d", target, i, it.DateModified, i-1)
 			}
 		}
-		if target == "/feed.json" && (jf.Items[0].ID != "/docs/gb-trusted" || jf.Items[1].ID != "/docs/ca-partnerships") {
-			t.Errorf("first items %s, %s; want gb-trusted (updated) then ca-partnerships (verified last)", jf.Items[0].ID, jf.Items[1].ID)
+		if target == "/feed.json" && (jf.Items[0].URL != "/docs/gb-trusted" || jf.Items[1].URL != "/docs/ca-partnerships") {
+			t.Errorf("first items %s, %s; want gb-trusted (updated) then ca-partnerships (verified last)", jf.Items[0].URL, jf.Items[1].URL)
 		}
 	}
 }
