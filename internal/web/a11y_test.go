@@ -273,6 +273,7 @@ func TestScreenshots(t *testing.T) {
 		{"document", "/docs/nl-national-knowledge-security-guidelines"}, {"countries", "/countries"},
 		{"compare", "/compare?c=nl&c=ca&c=gb"}, {"reading-list", "/reading-list?country=de"},
 		{"case", "/case?home=de&partner=cn&activity=partnership"}, {"questions", "/questions"},
+		{"technologies", "/technologies"}, {"upkeep", "/upkeep"},
 	}
 	for _, size := range []struct {
 		name string
