@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -169,7 +170,6 @@ func TestAccessibilityEntries(t *testing.T) {
 	s := realCorpusServer(t)
 	ts := httptest.NewServer(s)
 	defer ts.Close()
-	ctx := newBrowserFor(t, true, 35*time.Minute)
 	seen := map[string]bool{}
 	var paths []string
 	for _, e := range s.state().corpus.Entries {
@@ -182,33 +182,44 @@ func TestAccessibilityEntries(t *testing.T) {
 			paths = append(paths, p)
 		}
 	}
-	violations := 0
-	for _, path := range paths {
-		do(ctx, t, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
-		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(typeof axe === "undefined" ? (0, eval)(`+strconv.Quote(axe)+`) : 0,
-			axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}).then(r => JSON.stringify(r.violations)))`,
-			chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("axe on %s: %v", path, err)
-		}
-		var res axeResult
-		if err := json.Unmarshal([]byte(raw), &res.Violations); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range res.Violations {
-			violations++
-			var targets []string
-			for i, n := range v.Nodes {
-				if i == 3 {
-					targets = append(targets, fmt.Sprintf("and %d more", len(v.Nodes)-3))
-					break
+	// Two browsers share the pages: the run is bound by the browser, and CI has two cores.
+	const browsers = 2
+	var violations atomic.Int64
+	t.Run("pages", func(t *testing.T) {
+		for b := range browsers {
+			t.Run(fmt.Sprint(b), func(t *testing.T) {
+				t.Parallel()
+				ctx := newBrowserFor(t, true, 35*time.Minute)
+				for i := b; i < len(paths); i += browsers {
+					path := paths[i]
+					do(ctx, t, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
+					raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(typeof axe === "undefined" ? (0, eval)(`+strconv.Quote(axe)+`) : 0,
+						axe.run(document, {resultTypes: ["violations"], runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}).then(r => JSON.stringify(r.violations)))`,
+						chromedp.EvalAwaitPromise))
+					if err != nil {
+						t.Fatalf("axe on %s: %v", path, err)
+					}
+					var res axeResult
+					if err := json.Unmarshal([]byte(raw), &res.Violations); err != nil {
+						t.Fatal(err)
+					}
+					for _, v := range res.Violations {
+						violations.Add(1)
+						var targets []string
+						for i, n := range v.Nodes {
+							if i == 3 {
+								targets = append(targets, fmt.Sprintf("and %d more", len(v.Nodes)-3))
+								break
+							}
+							targets = append(targets, fmt.Sprint(n.Target))
+						}
+						t.Errorf("%s: %s (%s, %d nodes): %s — %s", path, v.ID, v.Impact, len(v.Nodes), v.Help, strings.Join(targets, ", "))
+					}
 				}
-				targets = append(targets, fmt.Sprint(n.Target))
-			}
-			t.Errorf("%s: %s (%s, %d nodes): %s — %s", path, v.ID, v.Impact, len(v.Nodes), v.Help, strings.Join(targets, ", "))
+			})
 		}
-	}
-	t.Logf("axe checked %d entry pages: %d violations", len(paths), violations)
+	})
+	t.Logf("axe checked %d entry pages: %d violations", len(paths), violations.Load())
 }
 
 // TestBrowserFlows uses the site as people do, with and without script: untick a filter, page
