@@ -261,7 +261,7 @@ func (s *Server) handleAPICompare(c echo.Context) error {
 		return err
 	}
 	if len(js) < minCompare {
-		return badRequest("c: give 2 to 4 country codes, e.g. /api/compare?c=nl&c=ca")
+		return badRequest("country: give 2 to 4 country codes, e.g. /api/compare?country=nl&country=ca (c is an alias)")
 	}
 	filters, err := compareFilters(c.QueryParams())
 	if err != nil {

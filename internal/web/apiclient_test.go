@@ -1,0 +1,69 @@
+package web
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// Every /api endpoint refuses a parameter it does not read, and names it.
+func TestAPIUnknownParameters(t *testing.T) {
+	s := realCorpusServer(t)
+	for _, test := range []struct {
+		target string
+		status int
+		names  []string // in the error message
+	}{
+		{"/api/search?countries=nl", 400, []string{`"countries"`, "country"}},
+		{"/api/search?q=x&limit=5", 400, []string{`"limit"`, "size"}},
+		{"/api/search?limit=5&offset=2", 400, []string{`parameters "limit", "offset"`}},
+		{"/api/search?q=x&country=nl&size=5", 200, nil},
+		{"/api/suggest?q=kn&n=3", 400, []string{`"n"`}},
+		{"/api/docs/nl?format=xml", 400, []string{`"format"`, "takes no parameters"}},
+		{"/api/countries?country=nl", 400, []string{`"country"`}},
+		{"/api/compare?country=nl&country=ca", 200, nil},
+		{"/api/compare?c=nl&c=ca", 200, nil},
+		{"/api/compare?c=nl&country=ca&theme=x", 400, []string{"theme"}},
+		{"/api/compare?countries=nl&countries=ca", 400, []string{`"countries"`}},
+		{"/api/approaches?country=nl", 200, nil},
+		{"/api/approaches?c=nl", 200, nil},
+		{"/api/approaches?jurisdiction=nl", 400, []string{`"jurisdiction"`}},
+		{"/api/technologies?area=quantum", 400, []string{`"area"`}},
+		{"/api/questions?topic=x", 400, []string{`"topic"`, "concept"}},
+		{"/api/case?home=de&activity=publication&country=cn", 400, []string{`"country"`, "partner"}},
+		{"/api/openapi.json?v=1", 400, []string{`"v"`}},
+		{"/api/upkeep?all=1", 400, []string{`"all"`}},
+	} {
+		rec := get(t, s, test.target)
+		if rec.Code != test.status {
+			t.Errorf("GET %s: %d, want %d: %s", test.target, rec.Code, test.status, rec.Body)
+			continue
+		}
+		if test.status != 400 {
+			continue
+		}
+		var body struct{ Error string }
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Errorf("GET %s: %v", test.target, err)
+		}
+		for _, n := range test.names {
+			if !strings.Contains(body.Error, n) {
+				t.Errorf("GET %s: error %q does not name %s", test.target, body.Error, n)
+			}
+		}
+	}
+}
+
+// /api/compare and /api/approaches answer the same for c and country.
+func TestAPICountryAlias(t *testing.T) {
+	s := realCorpusServer(t)
+	for _, pair := range [][2]string{
+		{"/api/compare?c=nl&c=gb", "/api/compare?country=nl&country=gb"},
+		{"/api/approaches?c=nl&c=gb", "/api/approaches?country=nl&country=gb"},
+	} {
+		a, b := get(t, s, pair[0]), get(t, s, pair[1])
+		if a.Code != 200 || a.Body.String() != b.Body.String() {
+			t.Errorf("%s (%d) and %s (%d) differ", pair[0], a.Code, pair[1], b.Code)
+		}
+	}
+}
