@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -64,6 +65,49 @@ func TestAPICountryAlias(t *testing.T) {
 		a, b := get(t, s, pair[0]), get(t, s, pair[1])
 		if a.Code != 200 || a.Body.String() != b.Body.String() {
 			t.Errorf("%s (%d) and %s (%d) differ", pair[0], a.Code, pair[1], b.Code)
+		}
+	}
+}
+
+// A write is a 405 that says which methods are answered, on every route; OPTIONS is answered
+// with those methods, and under /api as a CORS preflight.
+func TestMethods(t *testing.T) {
+	s := newTestServer(t, true)
+	for _, test := range []struct {
+		method, target string
+		status         int
+		cors           bool
+	}{
+		{"POST", "/", 405, false},
+		{"PUT", "/docs/nl-guidelines", 405, false},
+		{"DELETE", "/api/search", 405, true},
+		{"PATCH", "/api/docs/nl-guidelines", 405, true},
+		{"POST", "/nowhere", 405, false},
+		{"OPTIONS", "/search", 204, false},
+		{"OPTIONS", "/api/search", 204, true},
+		{"GET", "/api/countries", 200, true},
+		{"GET", "/api/nowhere", 404, true},
+		{"GET", "/countries", 200, false},
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(test.method, test.target, nil)
+		req.Header.Set("Origin", "https://example.org")
+		s.ServeHTTP(rec, req)
+		h := rec.Header()
+		if rec.Code != test.status {
+			t.Errorf("%s %s: %d, want %d", test.method, test.target, rec.Code, test.status)
+		}
+		if test.status != 200 && test.status != 404 && h.Get("Allow") != "GET, HEAD, OPTIONS" {
+			t.Errorf("%s %s: Allow %q", test.method, test.target, h.Get("Allow"))
+		}
+		if got := h.Get("Access-Control-Allow-Origin") == "*"; got != test.cors {
+			t.Errorf("%s %s: Access-Control-Allow-Origin %q", test.method, test.target, h.Get("Access-Control-Allow-Origin"))
+		}
+		if h.Get("Access-Control-Allow-Credentials") != "" {
+			t.Errorf("%s %s: credentials allowed", test.method, test.target)
+		}
+		if test.method == "OPTIONS" && test.cors && (h.Get("Access-Control-Allow-Methods") != "GET, HEAD" || !strings.Contains(h.Get("Access-Control-Allow-Headers"), "If-None-Match")) {
+			t.Errorf("%s %s: preflight headers %v", test.method, test.target, h)
 		}
 	}
 }

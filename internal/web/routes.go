@@ -19,6 +19,7 @@ func (s *Server) routes() {
 		},
 	}))
 	e.Use(s.securityHeaders)
+	e.Use(s.readOnly)
 	e.Use(middleware.BodyLimit("16K"))
 	e.Use(s.logRequests)
 
