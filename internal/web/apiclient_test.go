@@ -1,8 +1,13 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -108,6 +113,113 @@ func TestMethods(t *testing.T) {
 		}
 		if test.method == "OPTIONS" && test.cors && (h.Get("Access-Control-Allow-Methods") != "GET, HEAD" || !strings.Contains(h.Get("Access-Control-Allow-Headers"), "If-None-Match")) {
 			t.Errorf("%s %s: preflight headers %v", test.method, test.target, h)
+		}
+	}
+}
+
+func getWith(s *Server, target string, header ...string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	s.ServeHTTP(rec, req)
+	return rec
+}
+
+// Pages and API answers carry an ETag and Last-Modified, and a client whose copy is current
+// gets a 304 without a body.
+func TestConditionalRequests(t *testing.T) {
+	s := newTestServer(t, true)
+	for _, target := range []string{"/", "/docs/nl-guidelines", "/search?q=screening", "/api/countries", "/api/docs/nl-guidelines", "/api/search?q=screening", "/feed.atom", "/reading-list.csv"} {
+		first := getWith(s, target)
+		etag, lm := first.Header().Get("ETag"), first.Header().Get("Last-Modified")
+		if first.Code != 200 || !strings.HasPrefix(etag, `W/"`) || lm == "" {
+			t.Errorf("GET %s: %d, ETag %q, Last-Modified %q", target, first.Code, etag, lm)
+			continue
+		}
+		if cc := first.Header().Get("Cache-Control"); cc != "public, max-age=60" {
+			t.Errorf("GET %s: Cache-Control %q", target, cc)
+		}
+		for _, test := range []struct {
+			header []string
+			status int
+		}{
+			{[]string{"If-None-Match", etag}, 304},
+			{[]string{"If-None-Match", `"other", ` + strings.TrimPrefix(etag, "W/")}, 304},
+			{[]string{"If-None-Match", `"other"`}, 200},
+			{[]string{"If-Modified-Since", lm}, 304},
+			{[]string{"If-Modified-Since", "Mon, 02 Jan 2006 15:04:05 GMT"}, 200},
+			{[]string{"If-None-Match", `"other"`, "If-Modified-Since", lm}, 200},
+		} {
+			rec := getWith(s, target, test.header...)
+			if rec.Code != test.status {
+				t.Errorf("GET %s %v: %d, want %d", target, test.header, rec.Code, test.status)
+			}
+			if test.status == 304 && rec.Body.Len() > 0 {
+				t.Errorf("GET %s %v: 304 with a body", target, test.header)
+			}
+			if test.status == 200 && rec.Header().Get("ETag") != etag {
+				t.Errorf("GET %s: ETag %q, then %q", target, etag, rec.Header().Get("ETag"))
+			}
+		}
+	}
+	// The live state is never stored; errors are not cacheable.
+	for target, want := range map[string]string{"/healthz": "no-store", "/readyz": "no-store", "/upkeep": "no-store",
+		"/api/upkeep": "no-store", "/nowhere": "no-cache", "/api/search?sort=sideways": "no-cache"} {
+		if rec := getWith(s, target); rec.Header().Get("Cache-Control") != want || rec.Header().Get("ETag") != "" && want == "no-store" {
+			t.Errorf("GET %s: Cache-Control %q, ETag %q; want %s", target, rec.Header().Get("Cache-Control"), rec.Header().Get("ETag"), want)
+		}
+	}
+}
+
+// A search's time is in a header; its body, apart from took_ms, is the same each time.
+func TestSearchTiming(t *testing.T) {
+	s := newTestServer(t, true)
+	for i := 0; i < 2; i++ {
+		rec := getWith(s, "/api/search?q=screening")
+		ms := rec.Header().Get("X-Took-Ms")
+		if _, err := strconv.ParseFloat(ms, 64); err != nil || !strings.HasPrefix(rec.Header().Get("Server-Timing"), "search;dur="+ms) {
+			t.Errorf("X-Took-Ms %q, Server-Timing %q", ms, rec.Header().Get("Server-Timing"))
+		}
+		if !strings.HasPrefix(rec.Body.String(), `{"took_ms":`+ms+",") {
+			t.Errorf("body starts %.40s, want took_ms %s", rec.Body, ms)
+		}
+	}
+}
+
+// Pages and API answers are gzipped for a client that accepts it, except the small ones.
+func TestGzip(t *testing.T) {
+	s := newTestServer(t, true)
+	for _, test := range []struct {
+		target string
+		gzip   bool
+	}{{"/", true}, {"/api/openapi.json", true}, {"/api/search?q=screening", true}, {"/docs/nl-guidelines", true}, {"/healthz", false}} {
+		plain := getWith(s, test.target)
+		rec := getWith(s, test.target, "Accept-Encoding", "gzip, deflate, br")
+		if got := rec.Header().Get("Content-Encoding") == "gzip"; got != test.gzip {
+			t.Errorf("GET %s: Content-Encoding %q", test.target, rec.Header().Get("Content-Encoding"))
+			continue
+		}
+		if !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
+			t.Errorf("GET %s: Vary %q", test.target, rec.Header().Get("Vary"))
+		}
+		if !test.gzip {
+			continue
+		}
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(zr)
+		if strings.HasPrefix(test.target, "/api/search") { // took_ms differs
+			body, plain.Body = body[bytes.IndexByte(body, ','):], bytes.NewBuffer(plain.Body.Bytes()[bytes.IndexByte(plain.Body.Bytes(), ','):])
+		}
+		if !bytes.Equal(body, plain.Body.Bytes()) {
+			t.Errorf("GET %s: gunzipped body differs", test.target)
+		}
+		if rec.Header().Get("ETag") != plain.Header().Get("ETag") {
+			t.Errorf("GET %s: ETag differs gzipped", test.target)
 		}
 	}
 }

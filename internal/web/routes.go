@@ -22,6 +22,9 @@ func (s *Server) routes() {
 	e.Use(s.readOnly)
 	e.Use(middleware.BodyLimit("16K"))
 	e.Use(s.logRequests)
+	// Compression outside the validators: the ETag is the hash of the body before it.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	e.Use(s.conditional)
 
 	// One budget per client covers the API and every page that searches or filters the corpus:
 	// those are the requests that cost work, and a page cache miss costs as much as an API call.
