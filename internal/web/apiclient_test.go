@@ -7,9 +7,16 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/research-security-atlas/atlas/internal/content"
 )
 
 // Every /api endpoint refuses a parameter it does not read, and names it.
@@ -220,6 +227,68 @@ func TestGzip(t *testing.T) {
 		}
 		if rec.Header().Get("ETag") != plain.Header().Get("ETag") {
 			t.Errorf("GET %s: ETag differs gzipped", test.target)
+		}
+	}
+}
+
+// The new resources say what their pages say.
+func TestAPIResources(t *testing.T) {
+	s := realCorpusServer(t)
+	var nl apiCountryProfile
+	json.Unmarshal(get(t, s, "/api/countries/nl").Body.Bytes(), &nl)
+	if nl.Name != "Netherlands" || !slices.Contains(nl.MemberOf, "eu") || nl.ContactPoint == "" || len(nl.Approach) != len(content.Dimensions) || nl.Href != "/countries/nl" || nl.Documents != len(nl.Guidance) {
+		t.Errorf("/api/countries/nl = %+v", nl)
+	}
+	var topics []apiTopic
+	json.Unmarshal(get(t, s, "/api/topics").Body.Bytes(), &topics)
+	if len(topics) != len(content.TopicVocab.Values()) || len(topics[0].Questions) == 0 || topics[0].Questions[0].Label == "" {
+		t.Errorf("/api/topics = %+v", topics)
+	}
+	var topic apiTopicDetail
+	json.Unmarshal(get(t, s, "/api/topics/"+topics[0].Slug).Body.Bytes(), &topic)
+	if topic.Findings != len(topic.FindingRefs) || topic.Findings == 0 {
+		t.Errorf("/api/topics/%s: %d findings, %d listed", topics[0].Slug, topic.Findings, len(topic.FindingRefs))
+	}
+	var voc map[string][]apiDimensionValue
+	json.Unmarshal(get(t, s, "/api/vocabularies").Body.Bytes(), &voc)
+	for _, v := range vocabularies {
+		if len(voc[v.name]) != len(v.vocab.Values()) || voc[v.name][0].Label != v.vocab.Label(voc[v.name][0].Value) {
+			t.Errorf("/api/vocabularies %s = %v", v.name, voc[v.name])
+		}
+	}
+	var terms []apiTerm
+	json.Unmarshal(get(t, s, "/api/glossary").Body.Bytes(), &terms)
+	var ms []apiMilestone
+	json.Unmarshal(get(t, s, "/api/timeline").Body.Bytes(), &ms)
+	if len(terms) == 0 || len(ms) == 0 || !slices.IsSortedFunc(ms, func(a, b apiMilestone) int { return strings.Compare(a.Date, b.Date) }) {
+		t.Errorf("/api/glossary: %d terms; /api/timeline: %d milestones, sorted by date?", len(terms), len(ms))
+	}
+	// /api lists every /api route.
+	var index struct{ Endpoints []apiEndpoint }
+	json.Unmarshal(get(t, s, "/api").Body.Bytes(), &index)
+	for _, r := range s.e.Routes() {
+		p := regexp.MustCompile(`:(\w+)`).ReplaceAllString(r.Path, "{$1}")
+		if strings.HasPrefix(p, "/api/") && r.Method != echo.RouteNotFound && !slices.ContainsFunc(index.Endpoints, func(e apiEndpoint) bool { return e.Path == p }) {
+			t.Errorf("/api does not list %s", p)
+		}
+	}
+}
+
+// README.md names every route.
+func TestRoutesInREADME(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, false)
+	for _, r := range s.e.Routes() {
+		p := regexp.MustCompile(`:(\w+)`).ReplaceAllString(r.Path, "{$1}")
+		p = strings.TrimSuffix(p, "*")
+		if p == "/" || r.Method == echo.RouteNotFound || strings.HasPrefix(p, "/reading-list.") {
+			continue // the home page; the reading list's downloads are listed by extension
+		}
+		if !bytes.Contains(readme, []byte("`"+p)) && !bytes.Contains(readme, []byte("`GET "+p)) {
+			t.Errorf("README.md does not name %s", p)
 		}
 	}
 }

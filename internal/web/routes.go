@@ -50,12 +50,19 @@ func (s *Server) routes() {
 		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), limit, s.cachePages)
 	}
 
+	e.GET("/api", s.handleAPIIndex, limit, allowParams(), s.cachePages)
 	api := e.Group("/api", limit)
 	searchParams := append([]string{"q", "technology", "sort", "page", "size"}, search.Facets...)
 	api.GET("/search", s.handleAPISearch, allowParams(searchParams...))
 	api.GET("/suggest", s.handleAPISuggest, allowParams("q"), s.cachePages)
 	api.GET("/docs/:id", s.handleAPIDoc, allowParams(), s.cachePages)
 	api.GET("/countries", s.handleAPICountries, allowParams(), s.cachePages)
+	api.GET("/countries/:code", s.handleAPICountry, allowParams(), s.cachePages)
+	api.GET("/topics", s.handleAPITopics, allowParams(), s.cachePages)
+	api.GET("/topics/:slug", s.handleAPITopic, allowParams(), s.cachePages)
+	api.GET("/glossary", s.handleAPIGlossary, allowParams(), s.cachePages)
+	api.GET("/timeline", s.handleAPITimeline, allowParams(), s.cachePages)
+	api.GET("/vocabularies", s.handleAPIVocabularies, allowParams(), s.cachePages)
 	// c is the short name the compare page's form sends; country is the name every other
 	// endpoint uses.
 	api.GET("/compare", s.handleAPICompare, allowParams("country", "c", "theme", "stage"), s.cachePages)
