@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -124,18 +125,21 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 	return writeAPISearch(c, body, time.Since(start))
 }
 
-// writeAPISearch sends a search answer with took_ms, the time this request spent on it. The
-// cached body is written as it is, after the timing, without copying it.
+// writeAPISearch sends a search answer with took_ms, the time this request spent on it, in
+// the X-Took-Ms and Server-Timing headers and, as the contract has it, first in the body. The
+// cached body is written as it is, after the timing, without copying it; the ETag is the
+// cached body's, so a repeated search is a 304 whatever it took.
 func writeAPISearch(c echo.Context, body []byte, took time.Duration) error {
-	var head [32]byte
-	prefix := append(head[:0], `{"took_ms":`...)
-	prefix = strconv.AppendFloat(prefix, float64(took.Microseconds())/1000, 'f', 3, 64)
-	prefix = append(prefix, ',')
+	ms := strconv.FormatFloat(float64(took.Microseconds())/1000, 'f', 3, 64)
+	prefix := `{"took_ms":` + ms + ","
 	w := c.Response()
+	w.Header().Set("X-Took-Ms", ms)
+	w.Header().Set("Server-Timing", "search;dur="+ms)
+	w.Header().Set("ETag", etagOf(body))
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	w.Header().Set(echo.HeaderContentLength, strconv.Itoa(len(prefix)+len(body)-1))
 	w.WriteHeader(http.StatusOK)
-	if _, err := w.Write(prefix); err != nil {
+	if _, err := io.WriteString(w, prefix); err != nil {
 		return err
 	}
 	_, err := w.Write(body[1:])
@@ -261,7 +265,7 @@ func (s *Server) handleAPICompare(c echo.Context) error {
 		return err
 	}
 	if len(js) < minCompare {
-		return badRequest("c: give 2 to 4 country codes, e.g. /api/compare?c=nl&c=ca")
+		return badRequest("country: give 2 to 4 country codes, e.g. /api/compare?country=nl&country=ca (c is an alias)")
 	}
 	filters, err := compareFilters(c.QueryParams())
 	if err != nil {

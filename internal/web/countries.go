@@ -249,10 +249,11 @@ func (st *state) parseCompare(q url.Values) ([]*content.Jurisdiction, error) {
 	return out, nil
 }
 
-// compareCodes reads the c parameters: known codes, without repeats, however many.
+// compareCodes reads the c parameters (or country, their name elsewhere in the API): known
+// codes, without repeats, however many.
 func (st *state) compareCodes(q url.Values) ([]*content.Jurisdiction, error) {
 	var out []*content.Jurisdiction
-	for _, code := range q["c"] {
+	for _, code := range append(append([]string(nil), q["c"]...), q["country"]...) {
 		code = strings.TrimSpace(code)
 		if code == "" || slices.ContainsFunc(out, func(j *content.Jurisdiction) bool { return j.Code == code }) {
 			continue

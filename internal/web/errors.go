@@ -65,7 +65,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == http.StatusServiceUnavailable {
 		c.Response().Header().Set("Retry-After", "5")
 	}
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+	if p := c.Request().URL.Path; p == "/api" || strings.HasPrefix(p, "/api/") {
 		c.JSON(status, map[string]string{"error": msg})
 		return
 	}

@@ -119,3 +119,41 @@ func (w *recordingWriter) Write(b []byte) (int, error) {
 	w.buf.Write(b)
 	return w.ResponseWriter.Write(b)
 }
+
+// allowed are the methods every route answers: the site is read-only.
+const allowed = "GET, HEAD, OPTIONS"
+
+// corsHeaders are the request headers a page elsewhere may send to the API, and
+// corsExposed the response headers its script may read.
+const (
+	corsHeaders = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
+	corsExposed = "ETag, Last-Modified, Retry-After, Server-Timing, X-Took-Ms"
+)
+
+// readOnly answers a write with 405 and the methods that would be answered, and an OPTIONS
+// request (a CORS preflight, say) with 204 and the same. The API may be read from any origin:
+// it is public, read-only and never looks at credentials, so a page elsewhere may call it.
+func (s *Server) readOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		api := c.Request().URL.Path == "/api" || strings.HasPrefix(c.Request().URL.Path, "/api/")
+		if api {
+			h.Set("Access-Control-Allow-Origin", "*")
+			h.Set("Access-Control-Expose-Headers", corsExposed)
+		}
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead:
+			return next(c)
+		case http.MethodOptions:
+			h.Set("Allow", allowed)
+			if api {
+				h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+				h.Set("Access-Control-Allow-Headers", corsHeaders)
+				h.Set("Access-Control-Max-Age", "86400")
+			}
+			return c.NoContent(http.StatusNoContent)
+		}
+		h.Set("Allow", allowed)
+		return echo.ErrMethodNotAllowed
+	}
+}

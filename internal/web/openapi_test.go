@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/research-security-atlas/atlas/internal/content"
 )
 
 // validate checks v against an OpenAPI 3.0 schema, resolving $ref in spec: types, required,
@@ -145,6 +148,23 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 		{"/api/case", "/api/case?home=ma&activity=publication", 200},
 		{"/api/case", "/api/case?home=zz", 400},
 		{"/api/case", "/api/case?home=de&activity=dancing", 400},
+		{"/api/search", "/api/search?countries=nl", 400},
+		{"/api/compare", "/api/compare?country=nl&country=ca", 200},
+		{"/api/approaches", "/api/approaches?country=nl", 200},
+		{"/api", "/api", 200},
+		{"/api", "/api?v=2", 400},
+		{"/api/countries/{code}", "/api/countries/nl", 200},
+		{"/api/countries/{code}", "/api/countries/eu", 200},
+		{"/api/countries/{code}", "/api/countries/cn", 200},
+		{"/api/countries/{code}", "/api/countries/zz", 404},
+		{"/api/topics", "/api/topics", 200},
+		{"/api/topics/{slug}", "/api/topics/conceptualisation", 200},
+		{"/api/topics/{slug}", "/api/topics/funder-measures", 200},
+		{"/api/topics/{slug}", "/api/topics/none", 404},
+		{"/api/glossary", "/api/glossary", 200},
+		{"/api/timeline", "/api/timeline", 200},
+		{"/api/vocabularies", "/api/vocabularies", 200},
+		{"/api/openapi.json", "/api/openapi.json", 200},
 	} {
 		op, ok := paths[test.path].(map[string]any)["get"].(map[string]any)
 		if !ok {
@@ -185,6 +205,85 @@ func TestValidateCatches(t *testing.T) {
 		json.Unmarshal([]byte(body), &v)
 		if len(validate(spec, schema, v, "x")) == 0 {
 			t.Errorf("%s passed", body)
+		}
+	}
+}
+
+// The description's enums are the Go vocabularies, so that neither can change alone; the
+// search parameters and /api/vocabularies use them.
+func TestOpenAPIEnumsAreTheVocabularies(t *testing.T) {
+	var spec struct {
+		Servers    []struct{ URL string }
+		Components struct {
+			Schemas   map[string]struct{ Enum []string }
+			Responses map[string]struct {
+				Headers map[string]any
+			}
+		}
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name   string
+				Schema struct{ Items map[string]any }
+			}
+			Responses map[string]any
+		}
+	}
+	if err := json.Unmarshal(openAPI, &spec); err != nil {
+		t.Fatal(err)
+	}
+	schema := map[string]string{"kind": "Kind", "topic": "Topic", "theme": "Theme", "type": "Type", "stage": "Stage",
+		"phase": "Phase", "audience": "Audience", "question": "GuidingQuestion", "activity": "Activity", "funder": "Funder"}
+	for _, v := range vocabularies {
+		name, ok := schema[v.name]
+		if !ok {
+			t.Errorf("vocabulary %s has no schema", v.name)
+			continue
+		}
+		if got := spec.Components.Schemas[name].Enum; !slices.Equal(got, v.vocab.Values()) {
+			t.Errorf("schema %s is %q, want the %s vocabulary %q", name, got, v.name, v.vocab.Values())
+		}
+	}
+	if got := spec.Components.Schemas["CaseStage"].Enum; !slices.Equal(got, content.StageVocab.Values()) {
+		t.Errorf("CaseStage is %q, want %q", got, content.StageVocab.Values())
+	}
+	for _, p := range spec.Paths["/api/search"]["get"].Parameters {
+		if name, ok := schema[p.Name]; ok && p.Schema.Items["$ref"] != "#/components/schemas/"+name {
+			t.Errorf("/api/search parameter %s: items %v, want the %s schema", p.Name, p.Schema.Items, name)
+		}
+	}
+	if len(spec.Servers) != 1 || spec.Servers[0].URL != "/" {
+		t.Errorf("servers %v, want one relative /", spec.Servers)
+	}
+	if _, ok := spec.Components.Responses["TooManyRequests"].Headers["Retry-After"]; !ok {
+		t.Error("the 429 response does not describe Retry-After")
+	}
+	for path, ops := range spec.Paths {
+		if strings.HasPrefix(path, "/api") && ops["get"].Responses["429"] == nil {
+			t.Errorf("%s: no 429 described", path)
+		}
+	}
+}
+
+// Every /api route is described, and every described path is a route.
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	var spec struct{ Paths map[string]any }
+	if err := json.Unmarshal(openAPI, &spec); err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, false)
+	routes := map[string]bool{}
+	for _, r := range s.e.Routes() {
+		p := regexp.MustCompile(`:(\w+)`).ReplaceAllString(r.Path, "{$1}")
+		if (p == "/api" || strings.HasPrefix(p, "/api/")) && r.Method == "GET" {
+			routes[p] = true
+			if spec.Paths[p] == nil {
+				t.Errorf("route %s is not in openapi.json", p)
+			}
+		}
+	}
+	for p := range spec.Paths {
+		if strings.HasPrefix(p, "/api") && !routes[p] {
+			t.Errorf("openapi.json describes %s, which is no route", p)
 		}
 	}
 }

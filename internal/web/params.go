@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/research-security-atlas/atlas/internal/content"
 	"github.com/research-security-atlas/atlas/internal/search"
@@ -136,4 +139,41 @@ func truncate(s string) string {
 		return strings.ToValidUTF8(s, "?")
 	}
 	return s
+}
+
+// allowParams refuses a request whose query string has a parameter the endpoint does not
+// read: a misspelt filter (countries=nl) or one from another API (limit=5) would otherwise be
+// ignored without a word, and the client would trust an answer to a question it did not ask.
+func allowParams(names ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := checkParams(c.Request().URL.Path, c.QueryParams(), names); err != nil {
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// checkParams names every parameter of q that is not among allowed, and what is allowed.
+func checkParams(path string, q url.Values, allowed []string) error {
+	var unknown []string
+	for name := range q {
+		if !slices.Contains(allowed, name) {
+			unknown = append(unknown, fmt.Sprintf("%q", truncate(name)))
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	word := "parameter"
+	if len(unknown) > 1 {
+		word = "parameters"
+	}
+	takes := "takes no parameters"
+	if len(allowed) > 0 {
+		takes = "takes " + strings.Join(allowed, ", ")
+	}
+	return badRequest(fmt.Sprintf("unknown %s %s: %s %s", word, strings.Join(unknown, ", "), truncate(path), takes))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/research-security-atlas/atlas/internal/export"
+	"github.com/research-security-atlas/atlas/internal/search"
 )
 
 func (s *Server) routes() {
@@ -18,8 +19,12 @@ func (s *Server) routes() {
 		},
 	}))
 	e.Use(s.securityHeaders)
+	e.Use(s.readOnly)
 	e.Use(middleware.BodyLimit("16K"))
 	e.Use(s.logRequests)
+	// Compression outside the validators: the ETag is the hash of the body before it.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	e.Use(s.conditional)
 
 	// One budget per client covers the API and every page that searches or filters the corpus:
 	// those are the requests that cost work, and a page cache miss costs as much as an API call.
@@ -45,20 +50,30 @@ func (s *Server) routes() {
 		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), limit, s.cachePages)
 	}
 
+	e.GET("/api", s.handleAPIIndex, limit, allowParams(), s.cachePages)
 	api := e.Group("/api", limit)
-	api.GET("/search", s.handleAPISearch)
-	api.GET("/suggest", s.handleAPISuggest, s.cachePages)
-	api.GET("/docs/:id", s.handleAPIDoc, s.cachePages)
-	api.GET("/countries", s.handleAPICountries, s.cachePages)
-	api.GET("/compare", s.handleAPICompare, s.cachePages)
-	api.GET("/approaches", s.handleAPIApproaches, s.cachePages)
-	api.GET("/technologies", s.handleAPITechnologies, s.cachePages)
-	api.GET("/questions", s.handleAPIQuestions, s.cachePages)
-	api.GET("/case", s.handleAPICase, s.cachePages)
-	api.GET("/openapi.json", s.handleOpenAPI)
+	searchParams := append([]string{"q", "technology", "sort", "page", "size"}, search.Facets...)
+	api.GET("/search", s.handleAPISearch, allowParams(searchParams...))
+	api.GET("/suggest", s.handleAPISuggest, allowParams("q"), s.cachePages)
+	api.GET("/docs/:id", s.handleAPIDoc, allowParams(), s.cachePages)
+	api.GET("/countries", s.handleAPICountries, allowParams(), s.cachePages)
+	api.GET("/countries/:code", s.handleAPICountry, allowParams(), s.cachePages)
+	api.GET("/topics", s.handleAPITopics, allowParams(), s.cachePages)
+	api.GET("/topics/:slug", s.handleAPITopic, allowParams(), s.cachePages)
+	api.GET("/glossary", s.handleAPIGlossary, allowParams(), s.cachePages)
+	api.GET("/timeline", s.handleAPITimeline, allowParams(), s.cachePages)
+	api.GET("/vocabularies", s.handleAPIVocabularies, allowParams(), s.cachePages)
+	// c is the short name the compare page's form sends; country is the name every other
+	// endpoint uses.
+	api.GET("/compare", s.handleAPICompare, allowParams("country", "c", "theme", "stage"), s.cachePages)
+	api.GET("/approaches", s.handleAPIApproaches, allowParams("country", "c"), s.cachePages)
+	api.GET("/technologies", s.handleAPITechnologies, allowParams(), s.cachePages)
+	api.GET("/questions", s.handleAPIQuestions, allowParams("concept", "source", "framework"), s.cachePages)
+	api.GET("/case", s.handleAPICase, allowParams("home", "partner", "activity", "technology", "stage", "funder"), s.cachePages)
+	api.GET("/openapi.json", s.handleOpenAPI, allowParams())
 	// The organiser's worklist reads the server's live state (content problems held back,
 	// the link record): never cached.
-	api.GET("/upkeep", s.handleAPIUpkeep)
+	api.GET("/upkeep", s.handleAPIUpkeep, allowParams())
 	e.GET("/upkeep", s.handleUpkeep)
 	e.GET("/upkeep.atom", s.handleUpkeepFeed)
 

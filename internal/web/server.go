@@ -85,6 +85,9 @@ type state struct {
 	cache    *resultCache
 	pages    *pageCache
 
+	modOnce  sync.Once
+	modified time.Time // see lastModified
+
 	techOnce sync.Once
 	techData *techData // see tech
 }
