@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -47,18 +45,7 @@ approach:
 Body.
 `)},
 	}
-	for _, name := range []string{"nl-guidelines.md", "ca-partnerships.md"} {
-		data, err := os.ReadFile("../search/testdata/corpus/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fsys[name] = &fstest.MapFile{Data: data}
-	}
-	corpus, probs, err := content.Load(fsys, ".", content.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
-	if err != nil || content.Errors(probs) > 0 {
-		t.Fatalf("corpus: %v %v", err, probs)
-	}
-	return serveCorpus(t, corpus)
+	return serveFixtures(t, fsys, "nl-guidelines.md", "ca-partnerships.md")
 }
 
 func TestAPIApproaches(t *testing.T) {

@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
-
-	"github.com/research-security-atlas/atlas/internal/content"
 )
 
 // techCorpus has two editions of a Canadian list (the newer drops one category, adds one and
@@ -98,18 +94,7 @@ categories:
 Body.
 `)},
 	}
-	for _, name := range []string{"nl-guidelines.md", "ca-partnerships.md", "eu-council.md"} {
-		data, err := os.ReadFile("../search/testdata/corpus/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fsys[name] = &fstest.MapFile{Data: data}
-	}
-	corpus, probs, err := content.Load(fsys, ".", content.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
-	if err != nil || content.Errors(probs) > 0 {
-		t.Fatalf("corpus: %v %v", err, probs)
-	}
-	return serveCorpus(t, corpus)
+	return serveFixtures(t, fsys, "nl-guidelines.md", "ca-partnerships.md", "eu-council.md")
 }
 
 func TestAPITechnologies(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
@@ -49,6 +50,24 @@ func serveCorpus(tb testing.TB, corpus *content.Corpus) *Server {
 	tb.Cleanup(func() { ix.Close() })
 	s.SetSearcher(ix)
 	return s
+}
+
+// serveFixtures serves fsys with the named files of the search package's fixture corpus added,
+// failing the test on any content error.
+func serveFixtures(t *testing.T, fsys fstest.MapFS, fixtures ...string) *Server {
+	t.Helper()
+	for _, name := range fixtures {
+		data, err := os.ReadFile("../search/testdata/corpus/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	corpus, probs, err := content.Load(fsys, ".", content.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if err != nil || content.Errors(probs) > 0 {
+		t.Fatalf("corpus: %v %v", err, probs)
+	}
+	return serveCorpus(t, corpus)
 }
 
 func get(t *testing.T, s *Server, target string) *httptest.ResponseRecorder {
