@@ -7,6 +7,7 @@ package search
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // collect filters the entries tm matches (every entry when tm is nil), counts the facets (an
@@ -27,7 +28,9 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 			}
 		}
 	}
+	// The empty query needs no list of hits: its page is read off a precomputed order.
 	hits := sc.hits[:0]
+	total := 0
 	for n := range m.docs {
 		if in != nil && !in[n] {
 			continue
@@ -42,13 +45,16 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 		switch fails, facet := f.fails(d); fails {
 		case 0:
 			count(d, -1)
-			hits = append(hits, scored{int32(n), s})
+			total++
+			if tm != nil {
+				hits = append(hits, scored{int32(n), s})
+			}
 		case 1:
 			count(d, facet)
 		}
 	}
 	sc.hits = hits
-	out := &Results{Total: len(hits), Facets: make(map[string][]FacetCount, len(Facets))}
+	out := &Results{Total: total, Facets: make(map[string][]FacetCount, len(Facets))}
 	nvalues := 0
 	for _, c := range counts {
 		if c > 0 {
@@ -76,12 +82,22 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 		out.Facets[name] = fcs[:min(len(fcs), facetSize)]
 	}
 	from := (r.Page - 1) * r.Size
-	if r.Size <= 0 || from < 0 || from >= len(hits) {
+	if r.Size <= 0 || from < 0 || from >= total {
 		return out
 	}
-	order := m.order(r.Sort, tm != nil || strings.TrimSpace(r.Query) != "")
-	slices.SortFunc(hits, order)
-	page := hits[from:min(from+r.Size, len(hits))]
+	var page []scored
+	if tm == nil {
+		page = m.browsePage(r.Sort, from, r.Size, func(n int32) bool {
+			if in != nil && !in[n] {
+				return false
+			}
+			fails, _ := f.fails(&m.docs[n])
+			return fails == 0
+		})
+	} else {
+		order := m.order(r.Sort, true)
+		page = topK(hits, from+r.Size, order)[from:]
+	}
 	out.Hits = make([]Hit, len(page))
 	for i, h := range page {
 		out.Hits[i] = Hit{ID: m.docs[h.doc].id, Score: h.score}
@@ -174,4 +190,92 @@ func (ix *Index) count(tm *textMatch, r Request) int {
 		}
 	}
 	return n
+}
+
+// topK orders the first k hits as a full sort by order would, leaving the rest unordered, and
+// returns them: a heap of the k best so far, so that showing 20 hits of 10,000 does not sort
+// 10,000. order must be a total order (ties broken by id), as the result is then the same.
+func topK(hits []scored, k int, order func(a, b scored) int) []scored {
+	if k >= len(hits)/4 {
+		slices.SortFunc(hits, order)
+		return hits[:min(k, len(hits))]
+	}
+	// hits[:k] is a heap whose root is the worst of the k best so far.
+	worse := func(i, j int) bool { return order(hits[i], hits[j]) > 0 }
+	down := func(i, n int) {
+		for {
+			c := 2*i + 1
+			if c >= n {
+				return
+			}
+			if c+1 < n && worse(c+1, c) {
+				c++
+			}
+			if !worse(c, i) {
+				return
+			}
+			hits[i], hits[c] = hits[c], hits[i]
+			i = c
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i, k)
+	}
+	for j := k; j < len(hits); j++ {
+		if order(hits[j], hits[0]) < 0 {
+			hits[0], hits[j] = hits[j], hits[0]
+			down(0, k)
+		}
+	}
+	top := hits[:k]
+	slices.SortFunc(top, order)
+	return top
+}
+
+// browseOrders are the empty query's orders of every document, made once: newest first (the
+// default), and by title.
+type browseOrders struct {
+	once          sync.Once
+	newest, title []int32
+}
+
+// browsePage returns the page of the empty query's hits in sort's order: the documents that
+// pass, from the from-th, at most size of them. It reads the precomputed order and stops at the
+// page's end.
+func (m *memory) browsePage(sort string, from, size int, pass func(int32) bool) []scored {
+	m.browse.once.Do(func() {
+		all := make([]scored, len(m.docs))
+		for n := range all {
+			all[n] = scored{int32(n), 1}
+		}
+		ids := func(o func(a, b scored) int) []int32 {
+			slices.SortFunc(all, o)
+			out := make([]int32, len(all))
+			for i, h := range all {
+				out[i] = h.doc
+			}
+			return out
+		}
+		m.browse.newest = ids(m.order(SortNewest, false))
+		m.browse.title = ids(m.order(SortTitle, false))
+	})
+	order := m.browse.newest
+	if sort == SortTitle {
+		order = m.browse.title
+	}
+	var page []scored
+	seen := 0
+	for _, n := range order {
+		if !pass(n) {
+			continue
+		}
+		if seen >= from {
+			page = append(page, scored{n, 1})
+			if len(page) == size {
+				break
+			}
+		}
+		seen++
+	}
+	return page
 }
