@@ -195,7 +195,7 @@ func (ix *Index) count(tm *textMatch, r Request) int {
 // topK orders the first k hits as a full sort by order would, leaving the rest unordered, and
 // returns them: a heap of the k best so far, so that showing 20 hits of 10,000 does not sort
 // 10,000. order must be a total order (ties broken by id), as the result is then the same.
-func topK(hits []scored, k int, order func(a, b scored) int) []scored {
+func topK[T any](hits []T, k int, order func(a, b T) int) []T {
 	if k >= len(hits)/4 {
 		slices.SortFunc(hits, order)
 		return hits[:min(k, len(hits))]

@@ -2,8 +2,10 @@ package search
 
 import (
 	"cmp"
+	"context"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -26,6 +28,81 @@ func TestTopK(t *testing.T) {
 			got := topK(slices.Clone(hits), k, order)
 			if w := want[:min(k, n)]; !slices.Equal(got, w) {
 				t.Errorf("n=%d k=%d: got %v, want %v", n, k, got, w)
+			}
+		}
+	}
+}
+
+// TestSuggestAsScan checks that the suggestions read off the sorted words are those a scan of
+// every title and synonym gives, in the same order, for prefixes of one and two words.
+func TestSuggestAsScan(t *testing.T) {
+	ix := mustFullIndex(t)
+	sg := ix.suggest
+	scan := func(prefix string, limit int) []Suggestion {
+		p := prefixWords(prefix)
+		lower := strings.ToLower(strings.TrimSpace(prefix))
+		type match struct {
+			it           *suggestItem
+			start        int
+			literal, any bool
+		}
+		var ms []match
+		for i := range sg.items {
+			it := &sg.items[i]
+			for at := range it.words {
+				if matchesAt(it.words, p, at) {
+					ms = append(ms, match{it, at, strings.HasPrefix(strings.ToLower(it.Text), lower), true})
+					break
+				}
+			}
+		}
+		slices.SortStableFunc(ms, func(a, b match) int {
+			return cmp.Or(
+				cmp.Compare(min(a.start, 1), min(b.start, 1)),
+				compareBool(!a.literal, !b.literal),
+				cmp.Compare(kindRank(a.it.Kind), kindRank(b.it.Kind)),
+				compareBool(a.it.synonym, b.it.synonym),
+				cmp.Compare(len(a.it.Text), len(b.it.Text)),
+				strings.Compare(a.it.Text, b.it.Text),
+			)
+		})
+		var out []Suggestion
+		seen := map[string]bool{}
+		for _, m := range ms {
+			if !seen[m.it.ID] {
+				seen[m.it.ID] = true
+				out = append(out, m.it.Suggestion)
+				if len(out) == limit {
+					break
+				}
+			}
+		}
+		return out
+	}
+	prefixes := map[string]bool{}
+	for _, it := range sg.items {
+		for k, w := range it.words {
+			for n := 1; n <= min(len(w), 4); n++ {
+				prefixes[w[:n]] = true
+			}
+			if k+1 < len(it.words) {
+				prefixes[w+" "+it.words[k+1][:1]] = true
+			}
+		}
+	}
+	prefixes["Über"], prefixes["über"] = true, true
+	n := 0
+	for p := range prefixes {
+		for _, limit := range []int{3, 10} {
+			got, err := ix.Suggest(context.Background(), p, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := scan(p, limit); !slices.Equal(got, want) {
+				t.Errorf("%q (limit %d): got %v, want %v", p, limit, got, want)
+				if n++; n > 5 {
+					t.FailNow()
+				}
 			}
 		}
 	}
