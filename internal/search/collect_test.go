@@ -107,3 +107,42 @@ func TestSuggestAsScan(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowsePages checks that the empty query's pages, read off the precomputed orders, are
+// the slices of a full sort of every entry that passes the filters, for each sort.
+func TestBrowsePages(t *testing.T) {
+	ix := mustFullIndex(t)
+	m := ix.mem
+	for _, filters := range []map[string][]string{nil, {"kind": {"guidance"}}, {"kind": {"finding", "term"}}} {
+		f := ix.filter(filters)
+		var all []scored
+		for n := range m.docs {
+			if fails, _ := f.fails(&m.docs[n]); fails == 0 {
+				all = append(all, scored{int32(n), 1})
+			}
+		}
+		for _, sort := range []string{SortRelevance, SortNewest, SortTitle} {
+			want := slices.Clone(all)
+			slices.SortFunc(want, m.order(sort, false))
+			for page := 1; page <= 4; page++ {
+				res, err := ix.Search(context.Background(), Request{Filters: filters, Sort: sort, Page: page, Size: 3})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total != len(all) {
+					t.Errorf("%v %s: total %d, want %d", filters, sort, res.Total, len(all))
+				}
+				var got, w []string
+				for _, h := range res.Hits {
+					got = append(got, h.ID)
+				}
+				for _, h := range want[min((page-1)*3, len(want)):min(page*3, len(want))] {
+					w = append(w, m.docs[h.doc].id)
+				}
+				if !slices.Equal(got, w) {
+					t.Errorf("%v %s page %d: got %v, want %v", filters, sort, page, got, w)
+				}
+			}
+		}
+	}
+}
