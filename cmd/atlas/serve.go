@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -31,6 +32,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	var templates, static string
 	var watchContent bool
 	var baseURL, proxies, debugAddr string
+	var memLimit string
 	var rateLimit float64
 	var rateBurst, maxConns, maxConnsPerClient int
 	fs := newFlagSet("serve", stderr, &cfg, true)
@@ -43,6 +45,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&maxConnsPerClient, "max-conns-per-client", envInt("ATLAS_MAX_CONNS_PER_CLIENT", 128), "open connections one client (an IPv4 address, an IPv6 /64) may hold; trusted proxies count only towards --max-conns (env ATLAS_MAX_CONNS_PER_CLIENT)")
 	fs.StringVar(&proxies, "trusted-proxy", envOr("ATLAS_TRUSTED_PROXY", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (env ATLAS_TRUSTED_PROXY)")
 	fs.StringVar(&debugAddr, "debug-addr", envOr("ATLAS_DEBUG_ADDR", ""), "serve Go's pprof profiles on this separate address, e.g. 127.0.0.1:6060 (off when empty)")
+	fs.StringVar(&memLimit, "memory-limit", envOr("ATLAS_MEMORY_LIMIT", ""), "soft memory limit for the Go heap, e.g. 512MiB or 2GiB, 0 for none; default half the machine's or container's memory, or GOMEMLIMIT if set (env ATLAS_MEMORY_LIMIT)")
 	fs.StringVar(&baseURL, "base-url", envOr("ATLAS_BASE_URL", ""), "public address of the site, for feeds, sitemap and exports (env ATLAS_BASE_URL)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -68,14 +71,23 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		maxConns = max(16, n-fdReserve)
 		log.Info("connection limit lowered to fit the open-file limit", "max-conns", maxConns, "open-file limit", n)
 	}
-	// The heap is small and mostly short-lived request garbage: collecting less often raised the
-	// throughput of distinct searches by about half (docs/performance.md), and the memory limit
-	// keeps the process under 200 MB. Either can be set from the environment instead.
+	// The heap is mostly short-lived request garbage: collecting less often raised the
+	// throughput of distinct searches by about half (docs/performance.md). The memory limit makes
+	// the collector work harder only near what the machine can give; it grows with the corpus, so
+	// it is not fixed (see memlimit.go).
+	limit, setLimit, err := memoryLimit(memLimit, os.Getenv("GOMEMLIMIT"), machineMemory(os.ReadFile))
+	if err != nil {
+		fmt.Fprintf(stderr, "atlas serve: %v\n", err)
+		return errUsage
+	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(160 << 20)
+	if setLimit {
+		if limit == 0 {
+			limit = math.MaxInt64
+		}
+		debug.SetMemoryLimit(limit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -138,7 +150,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	hs := srv.HTTPServer(cfg.addr)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(srv.LimitListener(ln)) }()
-	log.Info("listening", "addr", "http://"+ln.Addr().String(), "entries", corpus.Len())
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "entries", corpus.Len(), "memory limit", memoryLimitText(debug.SetMemoryLimit(-1)))
 
 	// The site answers (with /readyz 503) while the index is opened or built.
 	start := time.Now()

@@ -11,15 +11,133 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
+
 	"github.com/research-security-atlas/atlas/internal/content"
 	"github.com/research-security-atlas/atlas/internal/search"
 	"github.com/research-security-atlas/atlas/internal/upkeep"
 	"github.com/research-security-atlas/atlas/internal/web"
 )
 
-// pollEvery is how often --watch looks at content/. Polling a few hundred files costs well under
-// a millisecond and needs no platform-specific notification API.
-const pollEvery = 250 * time.Millisecond
+// --watch learns of changes from the file system's notifications (fsnotify: inotify on Linux),
+// on every directory under content/, and waits for a burst of events to settle before it reloads.
+// Where notifications cannot be had (no inotify, its watch limit reached), it falls back to
+// comparing contentStamp every pollEvery: a tree walk that costs about 0.3 s of CPU at 100,000
+// files, so not four times a second.
+const (
+	settle    = 150 * time.Millisecond // quiet after the last event before reloading
+	settleMax = time.Second            // the longest a stream of events delays a reload
+	pollEvery = 2 * time.Second
+)
+
+// changes reports, on the returned channel, that something under dir may have changed: once
+// per burst of file-system events, or when a poll finds the stamp changed. It stops with ctx.
+func changes(ctx context.Context, log *slog.Logger, dir string) <-chan struct{} {
+	out := make(chan struct{}, 1)
+	notify := func() {
+		select {
+		case out <- struct{}{}:
+		default:
+		}
+	}
+	dir = filepath.Clean(dir)
+	w, err := fsnotify.NewWatcher()
+	if err == nil {
+		// The folder's parent too, so that a content folder replaced by another (moved away, a
+		// new one made or moved in) is watched anew.
+		if err = watchTree(w, dir); err == nil {
+			err = w.Add(filepath.Dir(dir))
+		}
+		if err != nil {
+			w.Close()
+		}
+	}
+	if err != nil {
+		log.Warn("no file-system notifications; polling the content folder instead", "every", pollEvery, "err", err)
+		go poll(ctx, dir, notify)
+		return out
+	}
+	go func() {
+		defer w.Close()
+		var quiet, deadline <-chan time.Time
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok := <-w.Events:
+				if !ok {
+					return
+				}
+				if filepath.Dir(ev.Name) == filepath.Dir(dir) && ev.Name != dir {
+					continue // a neighbour of the content folder
+				}
+				// A new directory is watched, with whatever was created in it before it was.
+				if ev.Has(fsnotify.Create) {
+					if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+						if err := watchTree(w, ev.Name); err != nil {
+							log.Warn("not watching a new folder", "path", ev.Name, "err", err)
+						}
+					}
+				}
+				quiet = time.After(settle)
+				if deadline == nil {
+					deadline = time.After(settleMax)
+				}
+			case err, ok := <-w.Errors:
+				if !ok {
+					return
+				}
+				// An overflow loses events: reload to be sure.
+				log.Warn("file-system notification error", "err", err)
+				notify()
+			case <-quiet:
+				quiet, deadline = nil, nil
+				notify()
+			case <-deadline:
+				quiet, deadline = nil, nil
+				notify()
+			}
+		}
+	}()
+	return out
+}
+
+// watchTree adds dir and every directory under it to w.
+func watchTree(w *fsnotify.Watcher, dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			return nil
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") && p != dir {
+			return filepath.SkipDir
+		}
+		return w.Add(p)
+	})
+}
+
+// poll calls notify whenever contentStamp(dir) changes, looking every pollEvery.
+func poll(ctx context.Context, dir string, notify func()) {
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	stamp := contentStamp(dir)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if now := contentStamp(dir); now != stamp {
+			stamp = now
+			notify()
+		}
+	}
+}
 
 // contentStamp summarises the names, sizes and times of the Markdown files under dir. A
 // symbolic link is followed, so that a change to its target counts, and one that cannot be
@@ -62,17 +180,23 @@ const (
 // reported on /readyz as degraded; a failed re-index is retried, with a growing wait, until it
 // succeeds or the content changes again.
 func watch(ctx context.Context, log *slog.Logger, cfg config, srv *web.Server, corpus *content.Corpus, ix *search.Index, stamp string) {
-	t := time.NewTicker(pollEvery)
-	defer t.Stop()
-	var retryAt time.Time // when the last failed reload is tried again; zero when none failed
+	changed := changes(ctx, log, cfg.content)
+	var retry <-chan time.Time // fires when the last failed reload is tried again
 	wait := retryFirst
 	linksAt := fileStamp(filepath.Join(cfg.content, upkeep.LinksFile))
+	// A change made between stamp and the start of the notifications is not missed.
+	if contentStamp(cfg.content) != stamp {
+		changed = startWith(changed)
+	}
 	for {
+		retrying := false
 		select {
 		case <-ctx.Done():
 			ix.Close()
 			return
-		case <-t.C:
+		case <-changed:
+		case <-retry:
+			retrying = true
 		}
 		// A new link record changes what pages show, not the index.
 		if at := fileStamp(filepath.Join(cfg.content, upkeep.LinksFile)); at != linksAt {
@@ -85,7 +209,7 @@ func watch(ctx context.Context, log *slog.Logger, cfg config, srv *web.Server, c
 			}
 		}
 		now := contentStamp(cfg.content)
-		if now == stamp && (retryAt.IsZero() || time.Now().Before(retryAt)) {
+		if now == stamp && !retrying {
 			continue
 		}
 		if now != stamp {
@@ -96,18 +220,18 @@ func watch(ctx context.Context, log *slog.Logger, cfg config, srv *web.Server, c
 		switch {
 		case errors.Is(err, errRefused):
 			// Nothing to retry: the same content would be refused again. The next change is read.
-			retryAt = time.Time{}
+			retry = nil
 			log.Error("reload refused; still serving the previous corpus", "err", err)
 			srv.SetDegraded(err.Error())
 			continue
 		case err != nil:
-			retryAt = time.Now().Add(wait)
+			retry = time.After(wait)
 			log.Error("reload failed; still serving the previous corpus and index", "err", err, "retry in", wait)
 			srv.SetDegraded(fmt.Sprintf("reload failed, retrying in %s; still serving the previous corpus and index: %v", wait, err))
 			wait = min(2*wait, retryMax)
 			continue
 		}
-		retryAt, wait = time.Time{}, retryFirst
+		retry, wait = nil, retryFirst
 		srv.SetDegraded()
 		srv.Update(next.corpus, next.index, probs)
 		old := ix
@@ -148,6 +272,21 @@ func reload(ctx context.Context, log *slog.Logger, cfg config, prev *content.Cor
 	}
 	log.Info("re-indexed", "entries", next.Len(), "problems", len(probs), "took", time.Since(start).Round(time.Millisecond))
 	return reloaded{next, nix}, probs, nil
+}
+
+// startWith returns a channel that delivers one change at once, then those of c.
+func startWith(c <-chan struct{}) <-chan struct{} {
+	out := make(chan struct{}, 1)
+	out <- struct{}{}
+	go func() {
+		for v := range c {
+			select {
+			case out <- v:
+			default:
+			}
+		}
+	}()
+	return out
 }
 
 // relativeTo turns problem paths back into paths inside the content folder.

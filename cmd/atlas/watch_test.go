@@ -119,6 +119,47 @@ func startWatch(t *testing.T, n int, word string) (cfg config, url string) {
 	return cfg, ts.URL
 }
 
+// Under --watch, a file renamed, a new subfolder with a file, a file added inside it later and
+// a file deleted from it are each searched as they now are, as soon as the reload lands.
+func TestWatchRenamesAndSubfolders(t *testing.T) {
+	cfg, url := startWatch(t, 3, "lynx")
+	topic := func(word string) []byte {
+		return []byte("---\ntitle: Entry about " + word + "\nkind: topic\n---\nAbout " + word + ".\n")
+	}
+	// A rename changes the entry's id, which comes from the file's name.
+	if err := os.Rename(filepath.Join(cfg.content, "e00001.md"), filepath.Join(cfg.content, "renamed.md")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, url+"/api/search?q=lynx", `"id":"renamed"`, true)
+	waitFor(t, url+"/api/search?q=lynx", `"total":3`, true)
+
+	// A folder made with a file already in it: the file is found though it was written before
+	// the folder could be watched.
+	sub := filepath.Join(cfg.content, "deep", "er")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(sub, "mole.md"), topic("moles"), 0o644)
+	waitFor(t, url+"/api/search?q=moles", `"total":1`, true)
+	// A file added to the new folder later is seen: the folder itself is watched.
+	os.WriteFile(filepath.Join(sub, "vole.md"), topic("pangolins"), 0o644)
+	waitFor(t, url+"/api/search?q=pangolins", `"total":1`, true)
+	// An edit inside it, then a delete.
+	os.WriteFile(filepath.Join(sub, "vole.md"), topic("narwhals"), 0o644)
+	waitFor(t, url+"/api/search?q=narwhals", `"total":1`, true)
+	waitFor(t, url+"/api/search?q=pangolins", `"total":0`, true)
+	os.Remove(filepath.Join(sub, "mole.md"))
+	waitFor(t, url+"/api/search?q=moles", `"total":0`, true)
+	// A malformed file in the subfolder is reported with its line; the rest keeps serving.
+	os.WriteFile(filepath.Join(sub, "bad.md"), []byte("---\ntitle: Bad\nkind: topic\ncolour: red\n---\nBad.\n"), 0o644)
+	ready := waitFor(t, url+"/readyz", `unknown field \"colour\"`, true)
+	if !strings.Contains(ready, "bad.md:4") {
+		t.Errorf("/readyz does not point at the problem: %s", ready)
+	}
+	waitFor(t, url+"/api/search?q=narwhals", `"total":1`, true)
+	waitFor(t, url+"/api/search?q=lynx", `"total":3`, true)
+}
+
 // Emptying content/ under --watch keeps the corpus served and turns /readyz degraded; putting
 // the files back makes it ready again.
 func TestWatchRefusesEmptiedContent(t *testing.T) {
@@ -170,8 +211,9 @@ func TestWatchSurvivesBrokenLinks(t *testing.T) {
 	cfg, url := startWatch(t, 3, "ibex")
 	os.Symlink("nowhere.md", filepath.Join(cfg.content, "dangling.md"))
 	os.Symlink("loop.md", filepath.Join(cfg.content, "loop.md"))
-	ready := waitFor(t, url+"/readyz", "dangling.md: cannot be read", true)
-	if !strings.Contains(ready, "loop.md: cannot be read") || !strings.Contains(ready, `"status":"degraded"`) {
+	waitFor(t, url+"/readyz", "dangling.md: cannot be read", true)
+	ready := waitFor(t, url+"/readyz", "loop.md: cannot be read", true)
+	if !strings.Contains(ready, "dangling.md: cannot be read") || !strings.Contains(ready, `"status":"degraded"`) {
 		t.Errorf("/readyz: %s", ready)
 	}
 	os.WriteFile(filepath.Join(cfg.content, "new.md"), []byte("---\ntitle: Entry about yaks\nkind: topic\n---\nYaks.\n"), 0o644)

@@ -163,20 +163,9 @@ func write(ctx context.Context, dir string, corpus *content.Corpus) error {
 	if err != nil {
 		return fmt.Errorf("creating index: %w", err)
 	}
-	b := idx.NewBatch()
-	for _, e := range corpus.Entries {
-		if err := ctx.Err(); err != nil {
-			idx.Close()
-			return err
-		}
-		if err := b.Index(e.ID, newDocument(e)); err != nil {
-			idx.Close()
-			return fmt.Errorf("indexing %s: %w", e.Path, err)
-		}
-	}
-	if err := idx.Batch(b); err != nil {
+	if err := indexAll(ctx, idx, corpus); err != nil {
 		idx.Close()
-		return fmt.Errorf("writing index: %w", err)
+		return err
 	}
 	// The fingerprint goes in last: an index without it is never taken as up to date.
 	if err := idx.SetInternal([]byte(fingerprintKey), []byte(fingerprint(corpus))); err != nil {
@@ -187,6 +176,54 @@ func write(ctx context.Context, dir string, corpus *content.Corpus) error {
 		return err
 	}
 	return writeChecksums(dir)
+}
+
+// batchDocs and batchBytes bound one bleve batch: a batch is analysed and held in memory whole,
+// so one batch of the whole corpus took 10 GB at 100,000 entries. A batch is written when it
+// holds batchDocs documents or about batchBytes of text, whichever comes first.
+const (
+	batchDocs  = 2000
+	batchBytes = 16 << 20
+)
+
+// indexAll adds every entry of corpus to idx in bounded batches. The index is in a temporary
+// directory until it is complete, so writing it in several batches changes nothing that a
+// reader sees.
+func indexAll(ctx context.Context, idx bleve.Index, corpus *content.Corpus) error {
+	b := idx.NewBatch()
+	size := 0
+	for _, e := range corpus.Entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d := newDocument(e)
+		if err := b.Index(e.ID, d); err != nil {
+			return fmt.Errorf("indexing %s: %w", e.Path, err)
+		}
+		size += d.size()
+		if b.Size() >= batchDocs || size >= batchBytes {
+			if err := idx.Batch(b); err != nil {
+				return fmt.Errorf("writing index: %w", err)
+			}
+			b.Reset()
+			size = 0
+		}
+	}
+	if b.Size() > 0 {
+		if err := idx.Batch(b); err != nil {
+			return fmt.Errorf("writing index: %w", err)
+		}
+	}
+	return nil
+}
+
+// size is about how many bytes of text d indexes.
+func (d document) size() int {
+	n := len(d.Title) + len(d.Original) + len(d.Summary) + len(d.Meta) + len(d.Terms) + len(d.Tags)
+	for _, s := range d.Sections {
+		n += len(s)
+	}
+	return n
 }
 
 // swap renames built to path. The old index, if any, is moved aside first and removed after,
@@ -312,13 +349,7 @@ func NewMemory(corpus *content.Corpus) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := idx.NewBatch()
-	for _, e := range corpus.Entries {
-		if err := b.Index(e.ID, newDocument(e)); err != nil {
-			return nil, err
-		}
-	}
-	if err := idx.Batch(b); err != nil {
+	if err := indexAll(context.Background(), idx, corpus); err != nil {
 		return nil, err
 	}
 	return newIndex(idx, "", fingerprint(corpus), corpus)
