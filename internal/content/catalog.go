@@ -36,13 +36,14 @@ type TopicGroup struct {
 }
 
 // CoverageColumns are the columns of the coverage matrix: the three topics, then the two
-// research stages. Each is a facet name and value.
+// research stages. Each is a facet name and value, labelled with the vocabulary's full name so
+// that a topic is called the same here as on its own page.
 var CoverageColumns = []struct{ Facet, Value, Label string }{
-	{"topic", "conceptualisation", "Conceptualisation"},
-	{"topic", "funder-measures", "Government and funders"},
-	{"topic", "institutional-role", "Institutions"},
-	{"stage", "basic", "Basic research"},
-	{"stage", "applied", "Applied research"},
+	{"topic", "conceptualisation", TopicVocab.Label("conceptualisation")},
+	{"topic", "funder-measures", TopicVocab.Label("funder-measures")},
+	{"topic", "institutional-role", TopicVocab.Label("institutional-role")},
+	{"stage", "basic", StageVocab.Label("basic")},
+	{"stage", "applied", StageVocab.Label("applied")},
 }
 
 // NewCatalog arranges c.

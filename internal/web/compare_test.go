@@ -76,7 +76,8 @@ func TestBrowsePages(t *testing.T) {
 		checks map[string]string
 	}{
 		{"/countries", 200, map[string]string{
-			"table.coverage-matrix thead":                          "Conceptualisation",
+			"table.coverage-matrix thead":                          "Conceptualisation of research security",
+			"table.coverage-matrix thead th:nth-child(5)":          "The role of research institutions",
 			"table.coverage-matrix tbody tr:first-child th":        "Canada",
 			"table.approach-matrix thead":                          "Legal basis",
 			"table.approach-matrix tbody tr:first-child th":        "Netherlands",
