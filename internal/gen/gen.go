@@ -59,7 +59,7 @@ func Write(model *content.Corpus, n int, seed uint64, dir string) error {
 				fmt.Fprintf(&fm, "published: %q\n", model.Published)
 			}
 		} else {
-			fmt.Fprintf(&fm, "question: %s\n", model.Question)
+			fmt.Fprintf(&fm, "question: %s\nreport_section: %q\n", model.Question, model.ReportSection)
 		}
 		fm.WriteString("---\n")
 		for _, s := range model.Sections {

@@ -122,6 +122,8 @@ type memory struct {
 	acronyms    map[string][]int32   // analysed acronym a title gives in parentheses -> documents
 	// budget is how many more terms, postings and occurrences loading may read (see spend).
 	budget int
+	// browse holds the document orders of the empty query, made on first use (see orders).
+	browse browseOrders
 }
 
 // loadBudget bounds what loading reads from an index built from corpus. Every term, posting

@@ -1,3 +1,7 @@
+// Stage 5, snippet: takes a hit and the leaves the query matched and gives the hit's snippet:
+// the entry's own text around the most matches, HTML-escaped with <mark> around each match,
+// and the anchor of the section it comes from.
+
 package search
 
 import (
@@ -6,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/research-security-atlas/atlas/internal/content"
 )
 
 // snippetSize is the length of a snippet, in characters of text around the matches.
@@ -357,4 +363,10 @@ func fragmentScore(ms []mark, start, end int) int {
 		n++
 	}
 	return n
+}
+
+// Excerpt returns the start of text, escaped, cut at a word boundary, for hits without a
+// highlighted snippet.
+func Excerpt(text string, max int) string {
+	return html.EscapeString(content.Shorten(text, max))
 }

@@ -23,17 +23,28 @@ type Suggestion struct {
 	Term string // for a glossary synonym, the title of its glossary entry; "" otherwise
 }
 
-// suggester answers Suggest from memory. The corpus is small (a few hundred titles and a few
-// hundred glossary words), so a sorted list scanned per keystroke costs microseconds and
-// needs no index field of its own; it is rebuilt with the index whenever the corpus changes.
+// suggester answers Suggest from memory: every word of every title and glossary synonym, in
+// sorted order with the item it is in, so that a keystroke reads only the words that start
+// with what was typed (a binary search, then a run), not every title. It is rebuilt with the
+// index whenever the corpus changes.
 type suggester struct {
-	items []suggestItem
+	items  []suggestItem
+	words  []suggestWord // sorted by word, then item, then position
+	byRank []int32       // the items by rank
 }
 
 type suggestItem struct {
 	Suggestion
 	words   []string // Text's words, lower case, accents removed
+	lower   string   // Text in lower case, accents kept
 	synonym bool
+	rank    uint32 // the item's place in the order of equal matches (see newSuggester)
+}
+
+// suggestWord is one word of an item, at position pos of its words.
+type suggestWord struct {
+	word      string
+	item, pos int32
 }
 
 // prefixAnalyzer splits text into lower-case words without accents, and does nothing else:
@@ -85,6 +96,34 @@ func newSuggester(corpus *content.Corpus) *suggester {
 			})
 		}
 	}
+	// Items that match a prefix equally well are ordered by kind (see kindRank), an entry's
+	// title before a synonym, shorter before longer, then by text; rank is that place.
+	byRank := make([]int, len(s.items))
+	for i := range s.items {
+		it := &s.items[i]
+		it.lower = strings.ToLower(it.Text)
+		byRank[i] = i
+		for k, w := range it.words {
+			s.words = append(s.words, suggestWord{w, int32(i), int32(k)})
+		}
+	}
+	slices.SortStableFunc(byRank, func(i, j int) int {
+		a, b := &s.items[i], &s.items[j]
+		return cmp.Or(
+			cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)),
+			compareBool(a.synonym, b.synonym),
+			cmp.Compare(len(a.Text), len(b.Text)),
+			strings.Compare(a.Text, b.Text),
+		)
+	})
+	s.byRank = make([]int32, len(byRank))
+	for r, i := range byRank {
+		s.items[i].rank = uint32(r)
+		s.byRank[r] = int32(i)
+	}
+	slices.SortFunc(s.words, func(a, b suggestWord) int {
+		return cmp.Or(strings.Compare(a.word, b.word), cmp.Compare(a.item, b.item), cmp.Compare(a.pos, b.pos))
+	})
 	return s
 }
 
@@ -100,25 +139,6 @@ func kindRank(kind string) int {
 		return 2
 	}
 	return 3
-}
-
-// matchAt returns the index of the first word of words at which prefix matches: every word of
-// prefix but the last equal to a word of words, the last the start of the next one; -1 if none.
-func matchAt(words, prefix []string) int {
-	if len(prefix) == 0 {
-		return -1
-	}
-	last := len(prefix) - 1
-	for i := 0; i+last < len(words); i++ {
-		ok := true
-		for k := 0; k < last && ok; k++ {
-			ok = words[i+k] == prefix[k]
-		}
-		if ok && strings.HasPrefix(words[i+last], prefix[last]) {
-			return i
-		}
-	}
-	return -1
 }
 
 // Suggest returns up to limit (default 10, at most 50) entry titles and glossary terms in which
@@ -139,37 +159,58 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 	if len(p) == 0 {
 		return nil, nil
 	}
-	type match struct {
-		item    *suggestItem
-		start   int
-		literal bool // starts with the prefix as typed, accents and all
-	}
+	// A match's key orders it: titles that start with the prefix first, those that start with
+	// it as typed (accents included) before the others, then by the item's rank.
 	lower := strings.ToLower(strings.TrimSpace(prefix))
-	var ms []match
-	for i := range ix.suggest.items {
-		it := &ix.suggest.items[i]
-		if at := matchAt(it.words, p); at >= 0 {
-			ms = append(ms, match{it, at, strings.HasPrefix(strings.ToLower(it.Text), lower)})
+	sg := ix.suggest
+	last := len(p) - 1
+	var keys []uint64
+	lo, _ := slices.BinarySearchFunc(sg.words, p[0], func(w suggestWord, t string) int { return strings.Compare(w.word, t) })
+	for _, w := range sg.words[lo:] {
+		if last == 0 && !strings.HasPrefix(w.word, p[0]) || last > 0 && w.word != p[0] {
+			break
 		}
-	}
-	slices.SortStableFunc(ms, func(a, b match) int {
-		return cmp.Or(
-			cmp.Compare(min(a.start, 1), min(b.start, 1)), // starts with the prefix
-			compareBool(!a.literal, !b.literal),
-			cmp.Compare(kindRank(a.item.Kind), kindRank(b.item.Kind)),
-			compareBool(a.item.synonym, b.item.synonym), // an entry's title before a synonym
-			cmp.Compare(len(a.item.Text), len(b.item.Text)),
-			strings.Compare(a.item.Text, b.item.Text),
-		)
-	})
-	var out []Suggestion
-	seen := map[string]bool{}
-	for _, m := range ms {
-		if seen[m.item.ID] {
+		it := &sg.items[w.item]
+		if last > 0 && !matchesAt(it.words, p, int(w.pos)) {
 			continue
 		}
-		seen[m.item.ID] = true
-		out = append(out, m.item.Suggestion)
+		var bucket uint64
+		if w.pos > 0 {
+			bucket = 2
+		}
+		if !strings.HasPrefix(it.lower, lower) {
+			bucket++
+		}
+		keys = append(keys, bucket<<32|uint64(it.rank))
+	}
+	// The best keys, enough of them for limit entries (an entry's synonyms and a word twice in
+	// a title give it several).
+	var ms []*suggestItem
+	for k := limit * 2; ; k *= 4 {
+		ms = ms[:0]
+		for _, key := range topK(keys, k, cmp.Compare[uint64]) {
+			ms = append(ms, &sg.items[sg.byRank[uint32(key)]])
+		}
+		n := 0
+		seen := map[string]bool{}
+		for _, it := range ms {
+			if !seen[it.ID] {
+				seen[it.ID] = true
+				n++
+			}
+		}
+		if n >= limit || k >= len(keys) {
+			break
+		}
+	}
+	var out []Suggestion
+	seen := map[string]bool{}
+	for _, it := range ms {
+		if seen[it.ID] {
+			continue
+		}
+		seen[it.ID] = true
+		out = append(out, it.Suggestion)
 		if len(out) == limit {
 			break
 		}
@@ -185,4 +226,19 @@ func compareBool(a, b bool) int {
 		return -1
 	}
 	return 1
+}
+
+// matchesAt reports whether prefix matches words at i: every word of prefix but the last equal
+// to a word of words, the last the start of the next one.
+func matchesAt(words, prefix []string, i int) bool {
+	last := len(prefix) - 1
+	if i+last >= len(words) {
+		return false
+	}
+	for k := 0; k < last; k++ {
+		if words[i+k] != prefix[k] {
+			return false
+		}
+	}
+	return strings.HasPrefix(words[i+last], prefix[last])
 }

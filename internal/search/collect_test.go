@@ -1,0 +1,148 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestTopK checks that the heap selection gives the first k hits of a full sort, ties
+// included, for every k.
+func TestTopK(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	order := func(a, b scored) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.doc, b.doc))
+	}
+	for _, n := range []int{0, 1, 7, 100, 1000} {
+		hits := make([]scored, n)
+		for i := range hits {
+			hits[i] = scored{int32(i), float64(r.IntN(10))} // many ties
+		}
+		r.Shuffle(n, func(i, j int) { hits[i], hits[j] = hits[j], hits[i] })
+		want := slices.Clone(hits)
+		slices.SortFunc(want, order)
+		for _, k := range []int{1, 3, 20, 60, n} {
+			got := topK(slices.Clone(hits), k, order)
+			if w := want[:min(k, n)]; !slices.Equal(got, w) {
+				t.Errorf("n=%d k=%d: got %v, want %v", n, k, got, w)
+			}
+		}
+	}
+}
+
+// TestSuggestAsScan checks that the suggestions read off the sorted words are those a scan of
+// every title and synonym gives, in the same order, for prefixes of one and two words.
+func TestSuggestAsScan(t *testing.T) {
+	ix := mustFullIndex(t)
+	sg := ix.suggest
+	scan := func(prefix string, limit int) []Suggestion {
+		p := prefixWords(prefix)
+		lower := strings.ToLower(strings.TrimSpace(prefix))
+		type match struct {
+			it           *suggestItem
+			start        int
+			literal, any bool
+		}
+		var ms []match
+		for i := range sg.items {
+			it := &sg.items[i]
+			for at := range it.words {
+				if matchesAt(it.words, p, at) {
+					ms = append(ms, match{it, at, strings.HasPrefix(strings.ToLower(it.Text), lower), true})
+					break
+				}
+			}
+		}
+		slices.SortStableFunc(ms, func(a, b match) int {
+			return cmp.Or(
+				cmp.Compare(min(a.start, 1), min(b.start, 1)),
+				compareBool(!a.literal, !b.literal),
+				cmp.Compare(kindRank(a.it.Kind), kindRank(b.it.Kind)),
+				compareBool(a.it.synonym, b.it.synonym),
+				cmp.Compare(len(a.it.Text), len(b.it.Text)),
+				strings.Compare(a.it.Text, b.it.Text),
+			)
+		})
+		var out []Suggestion
+		seen := map[string]bool{}
+		for _, m := range ms {
+			if !seen[m.it.ID] {
+				seen[m.it.ID] = true
+				out = append(out, m.it.Suggestion)
+				if len(out) == limit {
+					break
+				}
+			}
+		}
+		return out
+	}
+	prefixes := map[string]bool{}
+	for _, it := range sg.items {
+		for k, w := range it.words {
+			for n := 1; n <= min(len(w), 4); n++ {
+				prefixes[w[:n]] = true
+			}
+			if k+1 < len(it.words) {
+				prefixes[w+" "+it.words[k+1][:1]] = true
+			}
+		}
+	}
+	prefixes["Über"], prefixes["über"] = true, true
+	n := 0
+	for p := range prefixes {
+		for _, limit := range []int{3, 10} {
+			got, err := ix.Suggest(context.Background(), p, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := scan(p, limit); !slices.Equal(got, want) {
+				t.Errorf("%q (limit %d): got %v, want %v", p, limit, got, want)
+				if n++; n > 5 {
+					t.FailNow()
+				}
+			}
+		}
+	}
+}
+
+// TestBrowsePages checks that the empty query's pages, read off the precomputed orders, are
+// the slices of a full sort of every entry that passes the filters, for each sort.
+func TestBrowsePages(t *testing.T) {
+	ix := mustFullIndex(t)
+	m := ix.mem
+	for _, filters := range []map[string][]string{nil, {"kind": {"guidance"}}, {"kind": {"finding", "term"}}} {
+		f := ix.filter(filters)
+		var all []scored
+		for n := range m.docs {
+			if fails, _ := f.fails(&m.docs[n]); fails == 0 {
+				all = append(all, scored{int32(n), 1})
+			}
+		}
+		for _, sort := range []string{SortRelevance, SortNewest, SortTitle} {
+			want := slices.Clone(all)
+			slices.SortFunc(want, m.order(sort, false))
+			for page := 1; page <= 4; page++ {
+				res, err := ix.Search(context.Background(), Request{Filters: filters, Sort: sort, Page: page, Size: 3})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total != len(all) {
+					t.Errorf("%v %s: total %d, want %d", filters, sort, res.Total, len(all))
+				}
+				var got, w []string
+				for _, h := range res.Hits {
+					got = append(got, h.ID)
+				}
+				for _, h := range want[min((page-1)*3, len(want)):min(page*3, len(want))] {
+					w = append(w, m.docs[h.doc].id)
+				}
+				if !slices.Equal(got, w) {
+					t.Errorf("%v %s page %d: got %v, want %v", filters, sort, page, got, w)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,680 @@
+// Stage 3, evaluate: takes the parts and scores every entry over the in-memory postings: BM25
+// per field for each unit of the query, the units combined, then the fixed bonuses and the
+// priors. It gives a textMatch: a score per entry (0 where it does not match) and the leaves
+// that snippets mark. The ranking weights are here.
+
+package search
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// fieldBoosts weigh where a word matches: in the title, the summary, a country's national
+// terms or a glossary entry's synonyms (terms), the body's sections, the entry's theme, type
+// and guiding-question labels (tags), its issuer and country names (meta), or its title in the
+// document's own language (original), for queries in that language.
+var fieldBoosts = [numFields]float64{
+	fieldTitle: 3, fieldSummary: 2, fieldTerms: 1, fieldSections: 0.85, fieldTags: 0.75, fieldMeta: 0.1,
+	fieldOriginal: 2,
+}
+
+// Ranking weights, tuned against testdata/judgments.json (see docs/search.md).
+const (
+	textScale    = 0.25 // the units' BM25 sum, per unit of the query's weight (see textMatch)
+	phraseScale  = 0.4  // a glossary term's words found together, on top of the words alone
+	synonymScale = 0.3  // an equivalent glossary term, relative to the term as typed
+	formScale    = 0.75 // another form of a word (definition for define)
+	fuzzyScale   = 0.3  // a corpus word one or two letters from a misspelt word
+
+	// A jurisdiction named in the query: its entries score jurisdictionScale times the name's
+	// weight for it (divided among the jurisdictions an entry covers), about what a word in
+	// the title and the summary scores.
+	jurisdictionScale = 10.0
+
+	// Fixed bonuses, added to the scaled text score (a few points for a good match).
+	exactTitleBonus  = 5.0  // the whole query is the title
+	titlePhraseBonus = 0.25 // the whole query is a phrase of the title
+	titleWordsBonus  = 0.3  // every word of the query is in the title (shared by rarity)
+	pairBonus        = 0.05 // two neighbouring query words side by side, anywhere
+	titlePairBonus   = 0.4  // two neighbouring query words side by side in the title (by rarity)
+	guidanceBonus    = 0.1  // guidance, for queries that name a kind of document
+	typeBonus        = 0.15 // guidance of the type the query names
+	typedTermBonus   = 0.25 // a glossary term as typed rather than an equivalent
+	acronymBonus     = 1.0  // a word is the acronym in the title's parentheses (by rarity)
+	// A query that covers at least questionCoverage of its weight with the words of one of the
+	// workshop's guiding questions asks that question: the findings on it get questionBonus
+	// times the share covered.
+	questionCoverage = 0.5
+	questionBonus    = 0.6
+
+	// Priors, by which an entry's score is multiplied (see prior).
+	supersededPrior = 0.8
+	withdrawnPrior  = 0.6
+	// Question concepts and technology areas are short definitional pages, and a concept's
+	// body lists the titles of the frameworks that ask about it: they give way to the
+	// documents on the same thing.
+	conceptPrior  = 0.8
+	techAreaPrior = 0.8
+	// A milestone scores at most this share of the entry it dates, when both match.
+	milestoneShare = 0.7
+	// In a question, definitions (glossary terms, question concepts, technology areas) give way
+	// to the documents and findings that answer it.
+	questionDefinitionPrior = 0.8
+)
+
+// textMatch is what a query's text makes of the entries: each one's score (0 where it does
+// not match), and the words and phrases whose occurrences a snippet marks.
+type textMatch struct {
+	scores []float64
+	leaves []leaf
+	sc     *scratch
+}
+
+// textMatch scores every entry for what a user typed; nil when it has no text to search for
+// (no words, or nothing but stop words: Search tells the two apart).
+//
+// Each word (or "quoted phrase") is one unit of the query; a run of words that is a glossary
+// term (or one of its synonyms) is one unit too, which also finds the term's equivalents at a
+// lower weight, and so is the name of a jurisdiction, which its entries match as if they had it
+// in their title. A query needs half of its units (one of two), because people type questions
+// ("basic versus applied research safeguards") whose every word no entry has, and an entry's
+// score is scaled by the share of the units it matches, so that the entries with all of them
+// come first as a rule. The units'
+// BM25 scores, weighted by field, rank the entries; fixed bonuses on top lift an entry whose
+// title is the query, holds it as a phrase or holds its words (each weighted by how rare the
+// word is), entries with the query's words side by side, findings on the guiding question the
+// query asks, and guidance for queries that ask for a document. docs/search.md describes each
+// step.
+//
+// It stops with ctx's error when ctx is done, checked before each unit: a unit reads the
+// postings of every form of its words in every field, and a long query has dozens.
+func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMatch, error) {
+	parts := ix.parse(q)
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	tm := &textMatch{sc: sc}
+	// Each part weighs as much as its words are rare: log(1 + N/df) summed.
+	weights := make([]float64, len(parts))
+	total := 0.0
+	for i, p := range parts {
+		for _, t := range p.fixedTerms {
+			weights[i] += ix.idf(t)
+		}
+		total += weights[i]
+	}
+	// The jurisdictions the query names, and the part each name is.
+	jurisOf := make([][]string, len(parts))
+	var named []string
+	for i := 0; i < len(parts); i++ {
+		if j, codes := ix.juris.match(parts, i); j > i {
+			named = append(named, codes...)
+			for k := i; k < j; k++ {
+				jurisOf[k] = codes
+			}
+			i = j - 1
+		}
+	}
+
+	scores := sc.array()
+	matched := sc.array() // units matched, per entry
+	fixed := sc.array()   // fixed bonuses found with the units
+	nunits := 0
+	addUnit := func(u []float64) {
+		for d, s := range u {
+			if s > 0 {
+				scores[d] += s
+				matched[d]++
+			}
+		}
+		sc.release(u)
+		nunits++
+	}
+	share := func(i, j int) float64 {
+		s := 0.0
+		for _, w := range weights[i:j] {
+			s += w
+		}
+		return s
+	}
+	concepts := 0
+	for i := 0; i < len(parts); {
+		if err := ctx.Err(); err != nil {
+			sc.release(scores, matched, fixed)
+			return nil, err
+		}
+		p := parts[i]
+		switch {
+		case p.phrase:
+			u := sc.array()
+			ix.addFields(u, p.leaf, 1, tm, false)
+			addUnit(u)
+			i++
+			continue
+		case jurisOf[i] != nil:
+			j := i + 1
+			for j < len(parts) && slices.Equal(jurisOf[j], jurisOf[i]) {
+				j++
+			}
+			addUnit(ix.jurisdictionUnit(parts[i:j], jurisOf[i], share(i, j), tm, sc))
+			i = j
+			continue
+		}
+		if concepts < maxConcepts {
+			if j, key := ix.concept(parts, i); j > i {
+				addUnit(ix.conceptUnit(parts[i:j], key, share(i, j)/total, named, fixed, tm, sc))
+				concepts++
+				i = j
+				continue
+			}
+		}
+		addUnit(ix.wordUnit(p, tm, sc))
+		i++
+	}
+	need := float64(minMatch(nunits))
+	norm := textScale / total
+	for d := range scores {
+		if matched[d] < need {
+			scores[d] = 0
+			continue
+		}
+		scores[d] *= norm * matched[d] / float64(nunits)
+		scores[d] += fixed[d]
+	}
+	sc.release(matched, fixed)
+	ix.addBonuses(q, parts, weights, total, jurisOf, scores, tm)
+	tm.scores = scores
+	return tm, nil
+}
+
+// wordUnit matches one word. A word joined by hyphens ("dual-use", "NSPM-33") is a phrase of
+// its pieces, so "dual-use" and "dual use" find the same entries. A word also matches, at lower
+// weights, the other forms of it the stemmer misses, and, when the corpus (almost) does not
+// have it, the corpus words nearest to it. The unit scores the best of these.
+func (ix *Index) wordUnit(p queryPart, tm *textMatch, sc *scratch) []float64 {
+	u := sc.array()
+	alt := sc.array()
+	ix.addFields(u, p.leaf, 1, tm, false)
+	for _, t := range p.termForms {
+		ix.addFields(alt, termLeaf(t), formScale, tm, false)
+		best(u, alt)
+	}
+	for _, a := range p.fuzzy {
+		if l, ok := ix.leafOf(a); ok {
+			ix.addFields(alt, l, fuzzyScale, tm, false)
+			best(u, alt)
+		}
+	}
+	sc.release(alt)
+	return u
+}
+
+// jurisdictionUnit matches the name of a jurisdiction: the entries of the jurisdiction score as
+// if they had the name in their title and summary, whatever they say (the findings' titles all
+// start with their country's name), and other entries by where they mention it. weight is the
+// name's share of the query.
+func (ix *Index) jurisdictionUnit(parts []queryPart, codes []string, weight float64, tm *textMatch, sc *scratch) []float64 {
+	u := ix.wordUnit(parts[0], tm, sc)
+	for _, p := range parts[1:] {
+		allOf(u, ix.wordUnit(p, tm, sc), sc)
+	}
+	// An entry about several jurisdictions is each one's only in part: a glossary term used
+	// in eight countries is not an entry of any of them the way a country's own guideline is.
+	j := jurisdictionScale * weight
+	for d := range u {
+		if doc := &ix.mem.docs[d]; doc.of(codes) {
+			u[d] = j / float64(len(doc.countries))
+		}
+	}
+	return u
+}
+
+// conceptUnit matches a glossary term typed as words: the words anywhere, or one of the
+// term's equivalents as a phrase (weighted down), so that entries written in another country's
+// term are found below those in the term as typed; the words side by side earn a bonus. In the
+// entries of a jurisdiction the query names, that jurisdiction's own terms for the field count
+// as the term as typed. Fixed bonuses go to fixed, which is added to the text score after it is
+// scaled.
+func (ix *Index) conceptUnit(parts []queryPart, key string, share float64, named []string, fixed []float64, tm *textMatch, sc *scratch) []float64 {
+	typed := ix.wordUnit(parts[0], tm, sc)
+	nterms := len(parts[0].terms)
+	for _, p := range parts[1:] {
+		nterms += len(p.terms)
+		allOf(typed, ix.wordUnit(p, tm, sc), sc)
+	}
+	u := sc.array()
+	copy(u, typed)
+	alts := ix.thes.alternatives(key, maxAlternatives)
+	if len(alts) > 0 {
+		// The equivalents of a corrected typo are as uncertain as the correction.
+		scale := synonymScale
+		if slices.ContainsFunc(parts, func(p queryPart) bool { return p.fixed != p.text }) {
+			scale *= fuzzyScale
+		}
+		alt := sc.array()
+		for _, a := range alts {
+			// Not in terms: there a glossary entry lists its own synonyms and a country its
+			// national terms, and every equivalent would count again for them.
+			ix.addFields(alt, ix.thes.leaves[a], scale, tm, true)
+			best(u, alt)
+		}
+		sc.release(alt)
+		// A fixed bonus for the term as typed keeps the entries that have it above those that
+		// have only an equivalent; it is the term's share (by rarity) of the query's bonus, so
+		// that in a longer query it does not outweigh the other words.
+		for d, s := range typed {
+			if s > 0 {
+				fixed[d] += typedTermBonus * share
+			}
+		}
+	}
+	sc.release(typed)
+	// "Sweden's approach to research security": Swedish entries call it responsible
+	// internationalisation, which their profile lists as Sweden's term.
+	var altKeys []string
+	for _, a := range alts {
+		altKeys = append(altKeys, ix.thes.keys[a])
+	}
+	for _, c := range named {
+		nat := ix.juris.equivalents(c, key, altKeys)
+		if len(nat) == 0 {
+			continue
+		}
+		alt := sc.array()
+		for _, l := range nat {
+			ix.addFields(alt, l, 1, tm, true)
+		}
+		for d, s := range alt {
+			if s > u[d] && ix.mem.docs[d].of([]string{c}) {
+				u[d] = s
+			}
+		}
+		sc.release(alt)
+	}
+	if nterms > 1 {
+		ph := sc.array()
+		ix.addFields(ph, joinLeaves(parts), phraseScale, tm, false)
+		for d, s := range ph {
+			if u[d] > 0 {
+				u[d] += s
+			}
+		}
+		sc.release(ph)
+	}
+	return u
+}
+
+// addFields adds l's BM25 score in every field, weighted by the field's boost times scale, to
+// acc; skipTerms leaves out the terms field. l's occurrences will be marked in snippets.
+func (ix *Index) addFields(acc []float64, l leaf, scale float64, tm *textMatch, skipTerms bool) {
+	tm.leaves = append(tm.leaves, l)
+	for f := range numFields {
+		if skipTerms && field(f) == fieldTerms {
+			continue
+		}
+		ix.mem.add(acc, l, field(f), fieldBoosts[f]*scale)
+	}
+}
+
+// best sets u to the higher of u and alt, entry by entry, and clears alt.
+func best(u, alt []float64) {
+	for d, s := range alt {
+		if s > u[d] {
+			u[d] = s
+		}
+	}
+	clear(alt)
+}
+
+// allOf keeps in u the entries that w matches too, adding w's score; w is released.
+func allOf(u, w []float64, sc *scratch) {
+	for d, s := range w {
+		if s > 0 && u[d] > 0 {
+			u[d] += s
+		} else {
+			u[d] = 0
+		}
+	}
+	sc.release(w)
+}
+
+// addBonuses adds the fixed bonuses to the entries the text matches, applies the priors, and
+// lets milestones give way to the entries they date.
+func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, total float64, jurisOf [][]string, scores []float64, tm *textMatch) {
+	m := ix.mem
+	sc := tm.sc
+	bonus := sc.array()
+	defer sc.release(bonus)
+	add := func(c float64) {
+		for d, b := range bonus {
+			if b > 0 && scores[d] > 0 {
+				scores[d] += c
+			}
+		}
+		clear(bonus)
+	}
+	nterms := 0
+	for _, p := range parts {
+		nterms += len(p.terms)
+	}
+	if nterms > 1 {
+		m.mark(bonus, joinLeaves(parts), 1, fieldTitle, fieldOriginal)
+		add(titlePhraseBonus)
+	}
+	// Title coverage: each part found in the title adds its share of titleWordsBonus. A
+	// jurisdiction's entries have its name as good as in their title.
+	for i, p := range parts {
+		if weights[i] == 0 {
+			continue
+		}
+		m.mark(bonus, p.fixedLeaf, 1, fieldTitle, fieldOriginal)
+		for _, t := range p.forms {
+			m.mark(bonus, termLeaf(t), 1, fieldTitle, fieldOriginal)
+		}
+		if codes := jurisOf[i]; codes != nil {
+			for d := range bonus {
+				if m.docs[d].of(codes) {
+					bonus[d] = 1
+				}
+			}
+		}
+		add(titleWordsBonus * weights[i] / total)
+		// A word that is the acronym a title gives in parentheses names that entry.
+		if len(p.fixedTerms) == 1 {
+			for _, d := range m.acronyms[p.fixedTerms[0]] {
+				bonus[d] = 1
+			}
+			add(acronymBonus * weights[i] / total)
+		}
+	}
+	// Neighbouring words side by side, and more so in the title. A pair with a jurisdiction's
+	// name is left out: "Germany: research freedom…" is a finding's title, not a phrase.
+	for i := 0; i+1 < len(parts) && i < maxPairs; i++ {
+		if jurisOf[i] != nil || jurisOf[i+1] != nil {
+			continue
+		}
+		l := joinLeaves(parts[i : i+2])
+		tm.leaves = append(tm.leaves, l)
+		m.mark(bonus, l, 1, fieldTitle, fieldSummary, fieldSections)
+		add(pairBonus)
+		m.mark(bonus, l, 1, fieldTitle)
+		add(titlePairBonus * (weights[i] + weights[i+1]) / total)
+	}
+	if q, cover := ix.askedQuestion(parts, weights, total); q != "" {
+		for d := range scores {
+			if scores[d] > 0 && m.docs[d].question == q {
+				scores[d] += questionBonus * cover
+			}
+		}
+	}
+	exact := strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(q, `"`, " ")), " "))
+	for _, d := range m.titles[exact] {
+		if scores[d] > 0 {
+			scores[d] += exactTitleBonus
+		}
+	}
+	asks, types := askedTypes(parts)
+	question := isQuestion(q)
+	for d := range scores {
+		if scores[d] <= 0 {
+			continue
+		}
+		doc := &m.docs[d]
+		if question {
+			scores[d] *= questionKindPrior(doc.kind)
+		}
+		if asks && doc.kind == "guidance" {
+			scores[d] += guidanceBonus
+			for _, t := range types {
+				if slices.Contains(doc.types, t) {
+					scores[d] += typeBonus
+				}
+			}
+		}
+		scores[d] *= doc.prior
+	}
+	// A milestone dates an event of its entry: when both match, the entry comes first.
+	for d := range scores {
+		if r := m.docs[d].dates; r >= 0 && scores[d] > 0 && scores[r] > 0 {
+			scores[d] = min(scores[d], scores[r]*milestoneShare)
+		}
+	}
+}
+
+// askedQuestion returns the guiding question whose words cover the largest share of the
+// query's weight (a word counts when it, or another form of it, is in the question), if that
+// share is at least questionCoverage and no other question covers as much.
+func (ix *Index) askedQuestion(parts []queryPart, weights []float64, total float64) (string, float64) {
+	best, cover, tie := "", 0.0, false
+	for k, qt := range ix.qs.terms {
+		c := 0.0
+		for i, p := range parts {
+			if p.phrase || len(p.fixedTerms) != 1 {
+				continue
+			}
+			in := func(t string) bool { return slices.Contains(qt, t) }
+			if in(p.fixedTerms[0]) || slices.ContainsFunc(p.forms, in) {
+				c += weights[i]
+			}
+		}
+		c /= total
+		switch {
+		case c > cover:
+			best, cover, tie = ix.qs.values[k], c, false
+		case c == cover:
+			tie = true
+		}
+	}
+	if tie || cover < questionCoverage {
+		return "", 0
+	}
+	return best, cover
+}
+
+// questionKindPrior is what an entry's score is multiplied by, for its kind, when the query is a
+// question: definitions give way to the documents and findings that answer it. A country's
+// profile keeps its score, as it is the answer to "how does Japan handle research security".
+func questionKindPrior(kind string) float64 {
+	switch kind {
+	case "term", "concept", "techarea":
+		return questionDefinitionPrior
+	}
+	return 1
+}
+
+// idf is how telling a term is: log(1 + N/df) over the corpus's entries.
+func (ix *Index) idf(term string) float64 {
+	df := ix.dict.termDF(term)
+	return math.Log(1 + float64(len(ix.mem.docs))/float64(max(df, 1)))
+}
+
+// BM25, per field: a term scores idf × tf(k1+1) / (tf + k1(1 - b + b·len/avgLen)) in a field,
+// with idf = ln(1 + (N - df + 0.5)/(df + 0.5)) over the N entries and the df entries that have
+// the term in any field, len the field's length in terms and avgLen its mean over the entries
+// that have the field. (bleve's own BM25 divides by the field's vocabulary per document instead
+// of its mean length, which sinks every long entry.)
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// idf is BM25's inverse document frequency of a term in df of the entries.
+func (m *memory) idf(df int) float64 {
+	n := float64(len(m.docs))
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// tfNorm is BM25's saturated, length-normalised term frequency of tf occurrences in doc's f.
+func (m *memory) tfNorm(f field, tf float64, doc int32) float64 {
+	avg := m.avgLen[f]
+	if avg == 0 {
+		avg = 1
+	}
+	return tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(m.length[f][doc])/avg))
+}
+
+// idfSum is a leaf's weight: the sum of its terms' idf (a phrase weighs as its words). It is
+// 0 when a term does not occur in f, where the leaf cannot match.
+func (m *memory) idfSum(l leaf, f field) float64 {
+	s := 0.0
+	for _, t := range l.terms {
+		tp := m.terms[t]
+		if tp == nil || tp.fields[f] == nil {
+			return 0
+		}
+		s += tp.idf
+	}
+	return s
+}
+
+// add adds to acc, for every document in which l occurs in f, w times its BM25 score there.
+func (m *memory) add(acc []float64, l leaf, f field, w float64) {
+	idf := m.idfSum(l, f)
+	if idf == 0 {
+		return
+	}
+	m.each(l, f, func(doc int32, tf int) {
+		acc[doc] += w * idf * m.tfNorm(f, float64(tf), doc)
+	})
+}
+
+// mark sets acc to c for every document in which l occurs in one of fields.
+func (m *memory) mark(acc []float64, l leaf, c float64, fields ...field) {
+	for _, f := range fields {
+		m.each(l, f, func(doc int32, _ int) { acc[doc] = c })
+	}
+}
+
+// each calls fn for every document in which l occurs in f, with the number of occurrences
+// (for a phrase, of the whole phrase).
+func (m *memory) each(l leaf, f field, fn func(doc int32, tf int)) {
+	// A phrase of up to eight terms, the usual case, needs no allocation.
+	var buf [8]*postingList
+	lists := buf[:]
+	if len(l.terms) > len(buf) {
+		lists = make([]*postingList, len(l.terms))
+	}
+	for i, t := range l.terms {
+		tp := m.terms[t]
+		if tp == nil || tp.fields[f] == nil {
+			return
+		}
+		lists[i] = tp.fields[f]
+	}
+	first := lists[0]
+	if len(l.terms) == 1 {
+		for i, d := range first.docs {
+			fn(d, int(first.off[i+1]-first.off[i]))
+		}
+		return
+	}
+	var cbuf [8]int
+	cursor := cbuf[:]
+	if len(l.terms) > len(cbuf) {
+		cursor = make([]int, len(l.terms))
+	}
+	for i, d := range first.docs {
+		found := true
+		for k := 1; k < len(l.terms); k++ {
+			p := lists[k]
+			c := cursor[k]
+			for c < len(p.docs) && p.docs[c] < d {
+				c++
+			}
+			cursor[k] = c
+			if c == len(p.docs) {
+				return
+			}
+			if p.docs[c] != d {
+				found = false
+				break
+			}
+		}
+		if !found {
+			continue
+		}
+		tf := 0
+		for _, o := range first.occurrences(i) {
+			if phraseAt(l, lists[:len(l.terms)], cursor[:len(l.terms)], o) {
+				tf++
+			}
+		}
+		if tf > 0 {
+			fn(d, tf)
+		}
+	}
+}
+
+// phraseAt reports whether l's other terms follow the first term's occurrence o, in the
+// documents at cursor of their lists.
+func phraseAt(l leaf, lists []*postingList, cursor []int, o loc) bool {
+	for k := 1; k < len(l.terms); k++ {
+		want := o.pos + l.rel[k] - l.rel[0]
+		hit := false
+		for _, x := range lists[k].occurrences(cursor[k]) {
+			if x.section == o.section && x.pos == want {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return false
+		}
+	}
+	return true
+}
+
+// scratch is one search's working memory: arrays of a score per document, reused through a
+// pool so that a search allocates little.
+type scratch struct {
+	n     int
+	free  [][]float64
+	ints  []int
+	hits  []scored
+	marks []mark
+}
+
+var scratchPool sync.Pool
+
+func getScratch(n int) *scratch {
+	if s, ok := scratchPool.Get().(*scratch); ok && s.n == n {
+		return s
+	}
+	return &scratch{n: n}
+}
+
+func putScratch(s *scratch) { scratchPool.Put(s) }
+
+// array returns a zeroed array of a float per document.
+func (s *scratch) array() []float64 {
+	if k := len(s.free); k > 0 {
+		a := s.free[k-1]
+		s.free = s.free[:k-1]
+		clear(a)
+		return a
+	}
+	return make([]float64, s.n)
+}
+
+// release gives arrays back for reuse.
+func (s *scratch) release(as ...[]float64) {
+	for _, a := range as {
+		if len(a) > 0 && !slices.ContainsFunc(s.free, func(b []float64) bool { return &b[0] == &a[0] }) {
+			s.free = append(s.free, a)
+		}
+	}
+}
+
+// counts returns a zeroed slice of n ints.
+func (s *scratch) counts(n int) []int {
+	if cap(s.ints) < n {
+		s.ints = make([]int, n)
+	}
+	s.ints = s.ints[:n]
+	clear(s.ints)
+	return s.ints
+}
