@@ -17,43 +17,50 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 	m := ix.mem
 	f := ix.filter(r.Filters)
 	in := m.only(r.IDs)
-	counts := sc.counts(m.facetOffset[len(Facets)])
-	count := func(d *docInfo, only int) {
-		for i, vs := range d.facets {
-			if only >= 0 && i != only {
-				continue
-			}
-			for _, v := range vs {
-				counts[m.facetOffset[i]+int(v)]++
-			}
-		}
-	}
-	// The empty query needs no list of hits: its page is read off a precomputed order.
+	var counts []int
 	hits := sc.hits[:0]
 	total := 0
-	for n := range m.docs {
-		if in != nil && !in[n] {
-			continue
+	if tm == nil && f == nil && in == nil {
+		// Browsing everything: every entry is a hit, and the counts are those of every entry,
+		// made once (see allCounts).
+		counts, total = m.allCounts(), len(m.docs)
+	} else {
+		counts = sc.counts(m.facetOffset[len(Facets)])
+		count := func(d *docInfo, only int) {
+			for i, vs := range d.facets {
+				if only >= 0 && i != only {
+					continue
+				}
+				for _, v := range vs {
+					counts[m.facetOffset[i]+int(v)]++
+				}
+			}
 		}
-		s := 1.0
-		if tm != nil {
-			if s = tm.scores[n]; s <= 0 {
+		// The empty query needs no list of hits: its page is read off a precomputed order.
+		for n := range m.docs {
+			if in != nil && !in[n] {
 				continue
 			}
-		}
-		d := &m.docs[n]
-		switch fails, facet := f.fails(d); fails {
-		case 0:
-			count(d, -1)
-			total++
+			s := 1.0
 			if tm != nil {
-				hits = append(hits, scored{int32(n), s})
+				if s = tm.scores[n]; s <= 0 {
+					continue
+				}
 			}
-		case 1:
-			count(d, facet)
+			d := &m.docs[n]
+			switch fails, facet := f.fails(d); fails {
+			case 0:
+				count(d, -1)
+				total++
+				if tm != nil {
+					hits = append(hits, scored{int32(n), s})
+				}
+			case 1:
+				count(d, facet)
+			}
 		}
+		sc.hits = hits
 	}
-	sc.hits = hits
 	out := &Results{Total: total, Facets: make(map[string][]FacetCount, len(Facets))}
 	nvalues := 0
 	for _, c := range counts {
@@ -237,6 +244,25 @@ func topK[T any](hits []T, k int, order func(a, b T) int) []T {
 type browseOrders struct {
 	once          sync.Once
 	newest, title []int32
+
+	countsOnce sync.Once
+	counts     []int // every entry's facet values counted, at facetOffset (see allCounts)
+}
+
+// allCounts is the facet counts of every entry, as collect counts the hits of a request without
+// a query, filter or ids; made on first use, read-only after.
+func (m *memory) allCounts() []int {
+	m.browse.countsOnce.Do(func() {
+		m.browse.counts = make([]int, m.facetOffset[len(Facets)])
+		for n := range m.docs {
+			for i, vs := range m.docs[n].facets {
+				for _, v := range vs {
+					m.browse.counts[m.facetOffset[i]+int(v)]++
+				}
+			}
+		}
+	})
+	return m.browse.counts
 }
 
 // browsePage returns the page of the empty query's hits in sort's order: the documents that
