@@ -110,8 +110,13 @@ type axeResult struct {
 	} `json:"violations"`
 }
 
+// noScriptPages are checked again as they load without script: the comparison and the countries
+// matrix, and the search page, whose facets script folds on a phone.
+var noScriptPages = []string{"/compare?c=nl&c=ca&c=gb", "/compare?c=nl&c=ca&c=gb&theme=due-diligence",
+	"/countries", "/search?q=partner+screening&country=nl"}
+
 // TestAccessibility runs axe-core's WCAG 2.2 A and AA rules on every page type, in light and
-// dark mode, at desktop and phone widths.
+// dark mode, at desktop and phone widths, and on the pages script changes without it.
 func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
 	ts := httptest.NewServer(realCorpusServer(t))
@@ -121,13 +126,29 @@ func TestAccessibility(t *testing.T) {
 		dark   bool
 		width  int64
 		height int64
-	}{{"light-desktop", false, 1280, 900}, {"dark-phone", true, 390, 844}} {
+		script bool
+		paths  []string
+	}{
+		{"light-desktop", false, 1280, 900, true, pageTypes},
+		{"dark-phone", true, 390, 844, true, pageTypes},
+		{"noscript-desktop", false, 1280, 900, false, noScriptPages},
+		{"noscript-phone", false, 390, 844, false, noScriptPages},
+	} {
 		t.Run(mode.name, func(t *testing.T) {
 			// Every page type, twice: more than the minute one page flow gets on a busy machine.
-			ctx := newBrowserFor(t, true, 4*time.Minute)
+			ctx := newBrowserFor(t, mode.script, 4*time.Minute)
 			do(ctx, t, setColorScheme(mode.dark), chromedp.EmulateViewport(mode.width, mode.height))
-			for _, path := range pageTypes {
+			for _, path := range mode.paths {
+				if !mode.script {
+					do(ctx, t, scriptsOn(false))
+				}
 				do(ctx, t, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
+				if !mode.script {
+					// axe needs timers, which stay off while scripts are: the page is loaded
+					// without its own scripts, then scripts are allowed for axe alone.
+					waitComplete(ctx, t)
+					do(ctx, t, scriptsOn(true))
+				}
 				if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](axe)); err != nil {
 					t.Fatalf("injecting axe: %v", err)
 				}
@@ -155,6 +176,26 @@ func TestAccessibility(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scriptsOn allows or blocks the page's scripts from the next navigation on.
+func scriptsOn(on bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return err
+	})
+}
+
+// waitComplete waits until the page has loaded, deferred scripts included.
+func waitComplete(ctx context.Context, t *testing.T) {
+	t.Helper()
+	for range 200 {
+		if evalString(ctx, t, `document.readyState`) == "complete" {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatal("the page never finished loading")
 }
 
 // TestAccessibilityEntries runs axe on every entry page of the real corpus, not one per type:
