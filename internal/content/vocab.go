@@ -166,6 +166,13 @@ var bodies = map[string]string{
 	"int":  "International",
 }
 
+// IsBody reports whether code is a body (the EU, the OECD, the G7, or the international
+// organisations) rather than a country.
+func IsBody(code string) bool {
+	_, ok := bodies[code]
+	return ok
+}
+
 // CountryName returns the English name of a jurisdiction code, or "" when the code is unknown.
 func CountryName(code string) string {
 	if n, ok := bodies[code]; ok {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/research-security-atlas/atlas/internal/content"
 )
 
 // collect filters the entries tm matches (every entry when tm is nil), counts the facets (an
@@ -15,7 +17,7 @@ import (
 // the page.
 func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 	m := ix.mem
-	f := ix.filter(r.Filters)
+	f := ix.filter(r)
 	in := m.only(r.IDs)
 	var counts []int
 	hits := sc.hits[:0]
@@ -48,7 +50,11 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 				}
 			}
 			d := &m.docs[n]
-			switch fails, facet := f.fails(d); fails {
+			fails, facet := f.fails(d)
+			if fails == 0 && outOfReach(d, r) {
+				fails, facet = 1, 0 // it fails the country selection, Facets[0]
+			}
+			switch fails {
 			case 0:
 				count(d, -1)
 				total++
@@ -99,7 +105,7 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 				return false
 			}
 			fails, _ := f.fails(&m.docs[n])
-			return fails == 0
+			return fails == 0 && !outOfReach(&m.docs[n], r)
 		})
 	} else {
 		order := m.order(r.Sort, true)
@@ -119,10 +125,13 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 // Facets), whether each of its value ids is selected; nil for a facet without one.
 type filter [][]bool
 
-func (ix *Index) filter(filters map[string][]string) filter {
+func (ix *Index) filter(r Request) filter {
 	var f filter
 	for i, name := range Facets {
-		vals := filters[name]
+		vals := r.Filters[name]
+		if name == "country" && len(vals) > 0 {
+			vals = append(slices.Clip(vals), r.Reach...)
+		}
 		if len(vals) == 0 {
 			continue
 		}
@@ -138,6 +147,25 @@ func (ix *Index) filter(filters map[string][]string) filter {
 		}
 	}
 	return f
+}
+
+// outOfReach reports whether d passes r's country selection only as an international entry
+// ("int" in r.Reach) while naming countries, none of them selected: such an instrument
+// concerns the countries it names.
+func outOfReach(d *docInfo, r Request) bool {
+	if !slices.Contains(r.Reach, "int") || !slices.Contains(d.countries, "int") {
+		return false
+	}
+	names := false
+	for _, c := range d.countries {
+		switch {
+		case slices.Contains(r.Filters["country"], c), c != "int" && slices.Contains(r.Reach, c):
+			return false
+		case content.CountryName(c) != "" && !content.IsBody(c):
+			names = true
+		}
+	}
+	return names
 }
 
 // fails returns how many facets' selections d fails, counting up to two, and the last of them.
@@ -186,12 +214,12 @@ type scored struct {
 
 // count is the number of entries tm matches that pass r's filters and ids.
 func (ix *Index) count(tm *textMatch, r Request) int {
-	f := ix.filter(r.Filters)
+	f := ix.filter(r)
 	in := ix.mem.only(r.IDs)
 	n := 0
 	for d, s := range tm.scores {
 		if s > 0 && (in == nil || in[d]) {
-			if fails, _ := f.fails(&ix.mem.docs[d]); fails == 0 {
+			if fails, _ := f.fails(&ix.mem.docs[d]); fails == 0 && !outOfReach(&ix.mem.docs[d], r) {
 				n++
 			}
 		}

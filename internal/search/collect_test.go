@@ -114,7 +114,7 @@ func TestBrowsePages(t *testing.T) {
 	ix := mustFullIndex(t)
 	m := ix.mem
 	for _, filters := range []map[string][]string{nil, {"kind": {"guidance"}}, {"kind": {"finding", "term"}}} {
-		f := ix.filter(filters)
+		f := ix.filter(Request{Filters: filters})
 		var all []scored
 		for n := range m.docs {
 			if fails, _ := f.fails(&m.docs[n]); fails == 0 {

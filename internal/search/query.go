@@ -35,6 +35,13 @@ type Request struct {
 	// nor counts in the facets. An empty, non-nil IDs matches nothing. Filters that are not
 	// facets of the index (a technology area, say) are resolved to ids by the caller.
 	IDs []string
+
+	// Reach, with a country selected, widens the country selection by the bodies whose rules
+	// reach the selected countries (the contract's scope=applies: "eu" for an EU member state,
+	// "oecd", "g7", and "int" for international instruments). An international entry that also
+	// names countries is admitted only when it names one of the selected countries, as in the
+	// case helper (content.Catalog.Reach).
+	Reach []string
 }
 
 // Results is one page of hits with the facet counts.

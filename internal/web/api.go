@@ -42,6 +42,9 @@ type apiHit struct {
 	Year         int      `json:"year,omitempty"`
 	Snippet      string   `json:"snippet"`
 	Score        float64  `json:"score"`
+	// AppliesVia: in a scope=applies search, the body through which the entry reaches the
+	// selected countries ("eu", "oecd", "g7", "int"); left out for their own entries.
+	AppliesVia string `json:"applies_via,omitempty"`
 }
 
 type apiSearch struct {
@@ -98,13 +101,13 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 		out.Suggestion = res.Suggestion
 		out.CommonWordsOnly = res.CommonWordsOnly
 	}
-	for _, h := range st.hitViews(res) {
+	for _, h := range st.hitViews(req, res) {
 		e := h.Entry
 		out.Hits = append(out.Hits, apiHit{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: h.Href, Anchor: h.Anchor,
 			SourceURL: e.SourceURL, SourceStatus: e.SourceStatus, Summary: e.Summary, Status: statusOf(e),
 			Published: e.Published, LastVerified: e.LastVerified, Countries: nonNil(e.Countries), Topics: nonNil(e.Topics), Themes: nonNil(e.Themes),
 			Stages: nonNil(e.Stages), Phases: nonNil(e.Phases), Type: e.Type, Audiences: nonNil(e.Audiences),
-			Issuer: e.Issuer, Year: e.Year(), Snippet: string(h.Snippet), Score: h.Score})
+			Issuer: e.Issuer, Year: e.Year(), Snippet: string(h.Snippet), Score: h.Score, AppliesVia: h.AppliesVia})
 	}
 	for _, f := range search.Facets {
 		out.Facets[f] = facetValues(f, res.Facets[f], req.Filters[f])

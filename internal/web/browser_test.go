@@ -372,3 +372,40 @@ func TestBrowserConsoleClean(t *testing.T) {
 		mu.Unlock()
 	}
 }
+
+// TestBrowserScopeAndAllCountries, without script: a German officer ticks "also what applies
+// from above" and applies the filters, and sees EU guidance marked as reaching Germany through
+// the EU; the country facet's "show all" opens to list the countries beyond the first ten.
+func TestBrowserScopeAndAllCountries(t *testing.T) {
+	ts := httptest.NewServer(realCorpusServer(t))
+	defer ts.Close()
+	ctx := newBrowser(t, false)
+	do(ctx, t,
+		chromedp.Navigate(ts.URL+"/search?q=research+security&country=de"),
+		chromedp.WaitVisible(chromedp.CSS("#results-h")),
+	)
+	if n := evalString(ctx, t, `String(document.querySelectorAll(".applies-via").length)`); n != "0" {
+		t.Fatalf("%s marks before the scope is ticked", n)
+	}
+	do(ctx, t,
+		chromedp.Click(chromedp.CSS(`input[name=scope][value=applies]`)),
+		chromedp.Click(chromedp.CSS(".apply button")),
+		chromedp.WaitVisible(chromedp.CSS(".applies-via")),
+	)
+	url, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := evalString(ctx, t, `[...document.querySelectorAll(".applies-via")].map(m => m.textContent.trim()).join("|")`)
+	if !strings.Contains(url, "scope=applies") || !strings.Contains(marks, "Applies via European Union") {
+		t.Errorf("after ticking the scope: url %q, marks %q", url, marks)
+	}
+	hidden := `(() => { const li = document.querySelector("details.facet-more li:last-child"); return String(li.checkVisibility()); })()`
+	if v := evalString(ctx, t, hidden); v != "false" {
+		t.Errorf("the countries beyond the first ten are shown before show all is opened")
+	}
+	do(ctx, t, chromedp.Click(chromedp.CSS("details.facet-more > summary")))
+	if v := evalString(ctx, t, hidden); v != "true" {
+		t.Errorf("show all did not list the other countries")
+	}
+}

@@ -75,6 +75,9 @@ func cacheKey(r search.Request) string {
 		sort.Strings(vals)
 		b.WriteString("\x00" + f + "=" + strings.Join(vals, "\x01"))
 	}
+	if len(r.Reach) > 0 {
+		b.WriteString("\x00reach=" + strings.Join(r.Reach, "\x01"))
+	}
 	if r.IDs != nil {
 		ids := append([]string(nil), r.IDs...)
 		sort.Strings(ids)

@@ -88,6 +88,7 @@ func (s *Server) base(c echo.Context, title string) basePage {
 
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
+		"facetItem":     func(name string, v facetValue) facetItem { return facetItem{name, v} },
 		"static":        func(p string) string { return s.static.url(p) },
 		"countryName":   content.CountryName,
 		"kindLabel":     func(k content.Kind) string { return content.KindVocab.Label(string(k)) },
@@ -103,4 +104,10 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"docHref":       func(id string) string { return "/docs/" + url.PathEscape(id) },
 		"add":           func(a, b int) int { return a + b },
 	}
+}
+
+// facetItem is one checkbox of a facet: the facet's parameter name and the value.
+type facetItem struct {
+	Name string
+	V    facetValue
 }

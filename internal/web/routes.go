@@ -52,7 +52,7 @@ func (s *Server) routes() {
 
 	e.GET("/api", s.handleAPIIndex, limit, allowParams(), s.cachePages)
 	api := e.Group("/api", limit)
-	searchParams := append([]string{"q", "technology", "sort", "page", "size"}, search.Facets...)
+	searchParams := append([]string{"q", "technology", "scope", "sort", "page", "size"}, search.Facets...)
 	api.GET("/search", s.handleAPISearch, allowParams(searchParams...))
 	api.GET("/suggest", s.handleAPISuggest, allowParams("q"), s.cachePages)
 	api.GET("/docs/:id", s.handleAPIDoc, allowParams(), s.cachePages)

@@ -95,6 +95,37 @@ type facetView struct {
 	Open   bool // has a selection: shown expanded
 }
 
+// facetTop is how many values of the country facet are listed before "show all".
+const facetTop = 10
+
+// Top is the values listed first: for the country facet the facetTop with the most hits and
+// every selected one; for the others, all.
+func (f facetView) Top() []facetValue {
+	top, _ := f.split()
+	return top
+}
+
+// More is the rest of the country facet's values, listed under "show all" (a details element,
+// which works without JavaScript).
+func (f facetView) More() []facetValue {
+	_, more := f.split()
+	return more
+}
+
+func (f facetView) split() (top, more []facetValue) {
+	if f.Name != "country" || len(f.Values) <= facetTop+2 {
+		return f.Values, nil
+	}
+	for i, v := range f.Values {
+		if i < facetTop || v.Selected {
+			top = append(top, v)
+		} else {
+			more = append(more, v)
+		}
+	}
+	return top, more
+}
+
 // facetValues merges the counts with the selection: a selected value stays listed, with its
 // count, even when no hit has it.
 func facetValues(name string, counts []search.FacetCount, selected []string) []facetValue {
@@ -139,9 +170,12 @@ type hitView struct {
 	Snippet   template.HTML
 	Score     float64
 	Countries []countryRef
+	// AppliesVia is, in a scope=applies search, the body ("eu", "oecd", "g7", "int") through
+	// which the entry reaches the selected countries; "" for their own entries.
+	AppliesVia string
 }
 
-func (st *state) hitViews(res *search.Results) []hitView {
+func (st *state) hitViews(req search.Request, res *search.Results) []hitView {
 	var out []hitView
 	for _, h := range res.Hits {
 		e := st.corpus.Get(h.ID)
@@ -161,7 +195,8 @@ func (st *state) hitViews(res *search.Results) []hitView {
 			href += "#" + url.PathEscape(h.Anchor)
 		}
 		out = append(out, hitView{Entry: e, Href: href, Anchor: h.Anchor,
-			Snippet: template.HTML(snip), Score: h.Score, Countries: countryRefs(e.Countries)})
+			Snippet: template.HTML(snip), Score: h.Score, Countries: countryRefs(e.Countries),
+			AppliesVia: appliesVia(e, req)})
 	}
 	return out
 }
@@ -202,6 +237,8 @@ type searchPage struct {
 	DidYouMeanTotal int
 	// CommonWordsOnly is set when the query's words are all too common to search for.
 	CommonWordsOnly bool
+	// Applies is set for scope=applies: the form keeps the box ticked and hits from above are marked.
+	Applies bool
 }
 
 type sortOption struct {
@@ -228,8 +265,9 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	if req.Query != "" {
 		title = "Search: " + req.Query
 	}
-	p := searchPage{basePage: s.base(c, title), Request: req, Total: res.Total, Hits: st.hitViews(res)}
+	p := searchPage{basePage: s.base(c, title), Request: req, Total: res.Total, Hits: st.hitViews(req, res)}
 	p.Query = req.Query
+	p.Applies = c.QueryParam("scope") == "applies"
 	for _, f := range search.Facets {
 		fv := facetView{Name: f, Label: facetLabels[f], Values: facetValues(f, res.Facets[f], req.Filters[f]),
 			Open: len(req.Filters[f]) > 0}

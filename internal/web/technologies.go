@@ -271,7 +271,49 @@ func (st *state) searchRequest(v url.Values) (search.Request, error) {
 		return req, err
 	}
 	_, req.IDs, err = st.parseTechnology(v)
-	return req, err
+	if err != nil {
+		return req, err
+	}
+	switch scope := v.Get("scope"); scope {
+	case "":
+	case "applies":
+		req.Reach = st.reach(req.Filters["country"])
+	default:
+		return req, badRequest(fmt.Sprintf("scope %q is not known: use scope=applies (with a country) or leave it out", truncate(scope)))
+	}
+	return req, nil
+}
+
+// reach is what scope=applies adds to a country selection: the bodies whose rules reach the
+// selected countries (their profiles' member_of) and the international instruments, in the
+// order of content.SortCountries; none without a selection.
+func (st *state) reach(countries []string) []string {
+	if len(countries) == 0 {
+		return nil
+	}
+	set := map[string]string{}
+	for _, c := range countries {
+		for b, why := range st.catalog.Reach(c) {
+			if content.IsBody(b) && !slices.Contains(countries, b) {
+				set[b] = why
+			}
+		}
+	}
+	return content.SortCountries(keys(set))
+}
+
+// appliesVia is the body through which an entry of a scope=applies search reaches the selected
+// countries: "" when it belongs to one of them itself, else the first of reach it belongs to.
+func appliesVia(e *content.Entry, req search.Request) string {
+	if len(req.Reach) == 0 || slices.ContainsFunc(e.Countries, func(c string) bool { return slices.Contains(req.Filters["country"], c) }) {
+		return ""
+	}
+	for _, b := range req.Reach {
+		if slices.Contains(e.Countries, b) {
+			return b
+		}
+	}
+	return ""
 }
 
 // technologyFacet counts the technology areas among the hits of req without its own
@@ -551,4 +593,12 @@ func (s *Server) handleTechnologies(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, "technologies", p)
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
