@@ -13,10 +13,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/research-security-atlas/atlas/internal/content"
+	"github.com/research-security-atlas/atlas/internal/upkeep"
 )
 
 // Every /api endpoint refuses a parameter it does not read, and names it.
@@ -170,6 +172,14 @@ func TestConditionalRequests(t *testing.T) {
 				t.Errorf("GET %s: ETag %q, then %q", target, etag, rec.Header().Get("ETag"))
 			}
 		}
+	}
+	// A change the same day (here a new link record) is newer than the client's copy: the
+	// entries' dates name days, Last-Modified names the second the change was put in place.
+	lm := getWith(s, "/docs/nl-guidelines").Header().Get("Last-Modified")
+	time.Sleep(1100 * time.Millisecond) // Last-Modified counts whole seconds
+	s.SetLinks(&upkeep.Record{Checked: "2026-11-24"})
+	if rec := getWith(s, "/docs/nl-guidelines", "If-Modified-Since", lm); rec.Code != 200 || rec.Header().Get("Last-Modified") == lm {
+		t.Errorf("after a new link record, If-Modified-Since %s: %d, Last-Modified %q", lm, rec.Code, rec.Header().Get("Last-Modified"))
 	}
 	// The live state is never stored; errors are not cacheable.
 	for target, want := range map[string]string{"/healthz": "no-store", "/readyz": "no-store", "/upkeep": "no-store",

@@ -31,7 +31,7 @@ func etagOf(body []byte) string {
 }
 
 // conditional gives every successful GET answer a validator (ETag, a hash of the body, unless
-// the handler set one) and Last-Modified (the corpus's newest change), lets it be cached for a
+// the handler set one) and Last-Modified (when the served corpus last changed), lets it be cached for a
 // short while, and answers 304 Not Modified when the client's copy is current. The answer is
 // held until the handler is done, so that the hash is of the whole body.
 func (s *Server) conditional(next echo.HandlerFunc) echo.HandlerFunc {
@@ -121,15 +121,9 @@ func (w *heldWriter) Write(b []byte) (int, error) {
 	return w.buf.Write(b)
 }
 
-// lastModified is the newest change of the corpus: the latest updated, last_verified or date
-// of its entries, or the zero time when none has one.
+// lastModified is when what the server answers from last changed: the corpus, its index or the
+// link record put in place, to the second. The entries' own dates name days, too coarse for a
+// validator: an edit made the same day as the previous one would be answered 304.
 func (st *state) lastModified() time.Time {
-	st.modOnce.Do(func() {
-		for _, e := range st.corpus.Entries {
-			if t, err := time.Parse("2006-01-02", e.Changed()); err == nil && t.After(st.modified) {
-				st.modified = t
-			}
-		}
-	})
-	return st.modified
+	return st.made.Truncate(time.Second)
 }

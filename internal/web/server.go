@@ -85,8 +85,7 @@ type state struct {
 	cache    *resultCache
 	pages    *pageCache
 
-	modOnce  sync.Once
-	modified time.Time // see lastModified
+	made time.Time // when this state was put in place: see lastModified
 
 	techOnce sync.Once
 	techData *techData // see tech
@@ -123,7 +122,7 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 		cfg.MaxConnsPerClient = defaultMaxConnsPerClient
 	}
 	s := &Server{conns: newConns(cfg.MaxConns, cfg.MaxConnsPerClient, cfg.TrustedProxies), log: cfg.Logger, timeout: cfg.SearchTimeout, static: st, publicURL: strings.TrimRight(cfg.BaseURL, "/"), cfg: cfg}
-	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
+	s.current.Store(newState(corpus, content.NewCatalog(corpus), nil, nil, nil))
 	s.views, err = newViews(cfg.Templates, s.templateFuncs())
 	if err != nil {
 		return nil, err
@@ -142,23 +141,29 @@ func New(cfg Config, corpus *content.Corpus) (*Server, error) {
 	return s, nil
 }
 
+// newState is what the server answers from, with empty caches, made now.
+func newState(corpus *content.Corpus, catalog *content.Catalog, x Searcher, problems []content.Problem, links *upkeep.Record) *state {
+	return &state{corpus: corpus, catalog: catalog, index: x, problems: problems, links: links,
+		cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes), made: time.Now()}
+}
+
 // SetSearcher makes the server ready with the index of its current corpus.
 func (s *Server) SetSearcher(x Searcher) {
 	old := s.current.Load()
-	s.current.Store(&state{corpus: old.corpus, catalog: old.catalog, index: x, problems: old.problems, links: old.links, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
+	s.current.Store(newState(old.corpus, old.catalog, x, old.problems, old.links))
 }
 
 // SetLinks gives the server the results of the last recorded link check (atlas links
 // --record), shown on entry pages, in /api/docs and on /upkeep; nil for none.
 func (s *Server) SetLinks(r *upkeep.Record) {
 	old := s.current.Load()
-	s.current.Store(&state{corpus: old.corpus, catalog: old.catalog, index: old.index, problems: old.problems, links: r, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
+	s.current.Store(newState(old.corpus, old.catalog, old.index, old.problems, r))
 }
 
 // Update replaces the corpus and its index together, as after a change to content/. Problems
 // are the content problems found while loading, shown on /readyz.
 func (s *Server) Update(corpus *content.Corpus, x Searcher, problems []content.Problem) {
-	s.current.Store(&state{corpus: corpus, catalog: content.NewCatalog(corpus), index: x, problems: problems, links: s.current.Load().links, cache: newResultCache(cacheSize), pages: newPageCache(pageCacheBytes)})
+	s.current.Store(newState(corpus, content.NewCatalog(corpus), x, problems, s.current.Load().links))
 }
 
 // SetDegraded sets what /readyz reports as wrong besides content errors, such as a reload that
