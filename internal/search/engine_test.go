@@ -417,3 +417,26 @@ func TestCommonWordsOnly(t *testing.T) {
 		}
 	}
 }
+
+// The share of the query an entry matches counts each word by its rarity: an entry with the
+// query's rare word and one common word passes the entries with its two common words, though
+// each matches two of the three (counting the words alike, "rare" came last).
+func TestRareWordsCoverMore(t *testing.T) {
+	fsys := fstest.MapFS{
+		"rare.md":   guidance("Notes", "fi", "Advice for staff.", "## What it is\nA note on espionage among the risks that staff of universities meet."),
+		"common.md": guidance("Figures", "se", "Numbers.", "## What it is\nResearch at universities is growing, and so is the funding for research at universities."),
+	}
+	// Some entries speak of research at universities, most of neither.
+	for i := range 24 {
+		body := "Budgets and staff."
+		if i%4 == 0 {
+			body = "Research and universities."
+		}
+		fsys[fmt.Sprintf("other-%d.md", i)] = guidance("Overview", "at", "Numbers.", body)
+	}
+	ix := mustMemory(t, fsys)
+	got := ids(search(t, ix, Request{Query: "espionage universities research"}))
+	if len(got) == 0 || got[0] != "rare" {
+		t.Errorf("Search(espionage universities research) = %v, want rare first", got)
+	}
+}

@@ -64,6 +64,10 @@ const (
 	// In a question, definitions (glossary terms, question concepts, technology areas) give way
 	// to the documents and findings that answer it.
 	questionDefinitionPrior = 0.8
+	// An entry's score is multiplied by the share of the query's weight it matches, to this
+	// power: a little flatter than the share itself, so that an entry with most of the rare
+	// words is not sunk by the one it lacks.
+	coveragePower = 0.75
 )
 
 // textMatch is what a query's text makes of the entries: each one's score (0 where it does
@@ -123,16 +127,20 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 	scores := sc.array()
 	matched := sc.array() // units matched, per entry
 	fixed := sc.array()   // fixed bonuses found with the units
+	covered := sc.array() // the query's weight in the units matched, per entry
 	nunits := 0
-	addUnit := func(u []float64) {
+	unitWeight := 0.0
+	addUnit := func(u []float64, w float64) {
 		for d, s := range u {
 			if s > 0 {
 				scores[d] += s
 				matched[d]++
+				covered[d] += w
 			}
 		}
 		sc.release(u)
 		nunits++
+		unitWeight += w
 	}
 	share := func(i, j int) float64 {
 		s := 0.0
@@ -144,7 +152,7 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 	concepts := 0
 	for i := 0; i < len(parts); {
 		if err := ctx.Err(); err != nil {
-			sc.release(scores, matched, fixed)
+			sc.release(scores, matched, fixed, covered)
 			return nil, err
 		}
 		p := parts[i]
@@ -152,7 +160,7 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 		case p.phrase:
 			u := sc.array()
 			ix.addFields(u, p.leaf, 1, tm, false)
-			addUnit(u)
+			addUnit(u, weights[i])
 			i++
 			continue
 		case jurisOf[i] != nil:
@@ -160,19 +168,19 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 			for j < len(parts) && slices.Equal(jurisOf[j], jurisOf[i]) {
 				j++
 			}
-			addUnit(ix.jurisdictionUnit(parts[i:j], jurisOf[i], share(i, j), tm, sc))
+			addUnit(ix.jurisdictionUnit(parts[i:j], jurisOf[i], share(i, j), tm, sc), share(i, j))
 			i = j
 			continue
 		}
 		if concepts < maxConcepts {
 			if j, key := ix.concept(parts, i); j > i {
-				addUnit(ix.conceptUnit(parts[i:j], key, share(i, j)/total, named, fixed, tm, sc))
+				addUnit(ix.conceptUnit(parts[i:j], key, share(i, j)/total, named, fixed, tm, sc), share(i, j))
 				concepts++
 				i = j
 				continue
 			}
 		}
-		addUnit(ix.wordUnit(p, tm, sc))
+		addUnit(ix.wordUnit(p, tm, sc), weights[i])
 		i++
 	}
 	need := float64(minMatch(nunits))
@@ -182,10 +190,16 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 			scores[d] = 0
 			continue
 		}
-		scores[d] *= norm * matched[d] / float64(nunits)
+		// The share of the query matched counts each unit by its weight, so that an entry
+		// with the query's rare words passes one with as many of its common ones.
+		c := matched[d] / float64(nunits)
+		if unitWeight > 0 {
+			c = math.Pow(covered[d]/unitWeight, coveragePower)
+		}
+		scores[d] *= norm * c
 		scores[d] += fixed[d]
 	}
-	sc.release(matched, fixed)
+	sc.release(matched, fixed, covered)
 	ix.addBonuses(q, parts, weights, total, jurisOf, scores, tm)
 	tm.scores = scores
 	return tm, nil
