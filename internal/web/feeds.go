@@ -276,8 +276,10 @@ func (s *Server) handleSitemap(c echo.Context) error {
 	st := s.state()
 	base := s.publicURL
 	sm := sitemap{}
-	for _, p := range []string{"/", "/search", "/countries", "/compare", "/topics", "/reading-list", "/glossary", "/timeline", "/about"} {
-		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + p})
+	for _, p := range sitePages {
+		if p.inSitemap {
+			sm.URLs = append(sm.URLs, sitemapURL{Loc: base + p.path})
+		}
 	}
 	for _, t := range st.catalog.Topics {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: base + "/topics/" + t.Slug})

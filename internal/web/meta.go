@@ -12,16 +12,35 @@ import (
 // defaultDescription is the description of pages that have none of their own.
 const defaultDescription = "Find, search and compare research-security guidance from governments, funders and universities."
 
-// pageDescriptions are the descriptions of the pages that are not about one entry.
-var pageDescriptions = map[string]string{
-	"/search":       "Search research-security guidance and the 2023 workshop findings, filtered by country, topic, research stage, phase and audience.",
-	"/countries":    "Every profiled jurisdiction's approach to research security: legal basis, guidelines, advice services, screening and more, each answer linked to its source.",
-	"/compare":      "Compare the research-security approaches of two to four countries side by side.",
-	"/topics":       "The three topics of the 2023 multilateral workshop on research security, with their guiding questions and what each country said.",
-	"/glossary":     "The terms countries use for research security — knowledge security, trusted research, safeguarding science — and what they mean.",
-	"/timeline":     "Milestones of research-security policy, by year.",
-	"/reading-list": "A reading list of research-security guidance by jurisdiction and type, to download as Markdown, CSV, BibTeX, RIS or CSL-JSON.",
-	"/about":        "Who keeps the Research Security Atlas, how entries are chosen and checked, and the licences of its code and content.",
+// sitePages are the pages that are not about one entry, each with its description; the
+// sitemap lists those with inSitemap.
+var sitePages = []struct {
+	path, description string
+	inSitemap         bool
+}{
+	{"/", defaultDescription, true},
+	{"/search", "Search research-security guidance and the 2023 workshop findings, filtered by country, topic, research stage, phase and audience.", true},
+	{"/countries", "Every profiled jurisdiction's approach to research security: legal basis, guidelines, advice services, screening and more, each answer linked to its source.", true},
+	{"/compare", "Compare the research-security approaches of two to four countries side by side.", true},
+	{"/case", "What applies to your case: the guidance, the questions to ask, the technology lists and the contacts for your country, partner, activity and field, without a verdict.", true},
+	{"/questions", "The questions national and funder frameworks ask before a partnership, a grant or a hire, grouped by what they are about and linked to their source.", true},
+	{"/technologies", "National sensitive- and critical-technology lists side by side, mapped onto shared technology areas, each list linked to its source.", true},
+	{"/topics", "The three topics of the 2023 multilateral workshop on research security, with their guiding questions and what each country said.", true},
+	{"/reading-list", "A reading list of research-security guidance by jurisdiction and type, to download as Markdown, CSV, BibTeX, RIS or CSL-JSON.", true},
+	{"/glossary", "The terms countries use for research security — knowledge security, trusted research, safeguarding science — and what they mean.", true},
+	{"/timeline", "Milestones of research-security policy, by year.", true},
+	{"/about", "Who keeps the Research Security Atlas, how entries are chosen and checked, and the licences of its code and content.", true},
+	{"/upkeep", "What in the Atlas needs attention: dead or moved links, entries not verified for a year, missing sources and content problems.", false},
+}
+
+// pageDescription is the description of the page at path, or the default one.
+func pageDescription(path string) string {
+	for _, p := range sitePages {
+		if p.path == path {
+			return p.description
+		}
+	}
+	return defaultDescription
 }
 
 // metaTag is one <meta name=… content=…> in the head of a page.

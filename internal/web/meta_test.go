@@ -77,7 +77,7 @@ func TestEntryMetadata(t *testing.T) {
 	}
 	// Pages that are not entries have their own descriptions, and no citation tags.
 	seen := map[string]string{}
-	for _, path := range []string{"/", "/search", "/countries", "/countries/nl", "/glossary", "/timeline", "/reading-list", "/about", "/topics/conceptualisation"} {
+	for _, path := range []string{"/", "/search", "/countries", "/countries/nl", "/glossary", "/timeline", "/reading-list", "/about", "/topics/conceptualisation", "/compare", "/technologies", "/questions", "/case", "/upkeep"} {
 		d := mustDoc(t, get(t, s, path))
 		desc, _ := d.Find("meta[name=description]").Attr("content")
 		if desc == "" || (seen[desc] != "" && path != "/") {

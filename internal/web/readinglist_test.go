@@ -104,7 +104,7 @@ func TestFeedSitemapOpenSearch(t *testing.T) {
 	}
 	all := strings.Join(locs, " ")
 	// Without a base URL the addresses are relative, never the request's host (host_test.go).
-	for _, want := range []string{"/docs/nl-guidelines", "/countries/nl", "/topics/conceptualisation", "/reading-list"} {
+	for _, want := range []string{"/docs/nl-guidelines", "/countries/nl", "/topics/conceptualisation", "/reading-list", "/technologies", "/questions", "/case"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("sitemap lacks %s", want)
 		}

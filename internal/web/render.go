@@ -79,11 +79,7 @@ type basePage struct {
 func (s *Server) base(c echo.Context, title string) basePage {
 	st := s.state()
 	p := c.Request().URL.Path
-	desc := pageDescriptions[p]
-	if desc == "" {
-		desc = defaultDescription
-	}
-	return basePage{Title: title, Path: p, Entries: st.corpus.Len(), Description: desc, OGType: "website"}
+	return basePage{Title: title, Path: p, Entries: st.corpus.Len(), Description: pageDescription(p), OGType: "website"}
 }
 
 func (s *Server) templateFuncs() template.FuncMap {
