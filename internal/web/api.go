@@ -20,28 +20,30 @@ import (
 )
 
 type apiHit struct {
-	ID           string   `json:"id"`
-	Kind         string   `json:"kind"`
-	Title        string   `json:"title"`
-	Href         string   `json:"href"`
-	Anchor       string   `json:"anchor,omitempty"`
-	SourceURL    string   `json:"source_url,omitempty"`
-	SourceStatus string   `json:"source_status,omitempty"`
-	Summary      string   `json:"summary,omitempty"`
-	Status       string   `json:"status,omitempty"`
-	Published    string   `json:"published,omitempty"`
-	LastVerified string   `json:"last_verified,omitempty"`
-	Countries    []string `json:"countries"`
-	Topics       []string `json:"topics"`
-	Themes       []string `json:"themes"`
-	Stages       []string `json:"stages"`
-	Phases       []string `json:"phases"`
-	Type         string   `json:"type,omitempty"`
-	Audiences    []string `json:"audiences"`
-	Issuer       string   `json:"issuer,omitempty"`
-	Year         int      `json:"year,omitempty"`
-	Snippet      string   `json:"snippet"`
-	Score        float64  `json:"score"`
+	ID           string `json:"id"`
+	Kind         string `json:"kind"`
+	Title        string `json:"title"`
+	Href         string `json:"href"`
+	Anchor       string `json:"anchor,omitempty"`
+	SourceURL    string `json:"source_url,omitempty"`
+	SourceStatus string `json:"source_status,omitempty"`
+	// SourceChecked: with source_status, the day the source address was looked for.
+	SourceChecked string   `json:"source_checked,omitempty"`
+	Summary       string   `json:"summary,omitempty"`
+	Status        string   `json:"status,omitempty"`
+	Published     string   `json:"published,omitempty"`
+	LastVerified  string   `json:"last_verified,omitempty"`
+	Countries     []string `json:"countries"`
+	Topics        []string `json:"topics"`
+	Themes        []string `json:"themes"`
+	Stages        []string `json:"stages"`
+	Phases        []string `json:"phases"`
+	Type          string   `json:"type,omitempty"`
+	Audiences     []string `json:"audiences"`
+	Issuer        string   `json:"issuer,omitempty"`
+	Year          int      `json:"year,omitempty"`
+	Snippet       string   `json:"snippet"`
+	Score         float64  `json:"score"`
 	// AppliesVia: in a scope=applies search, the body through which the entry reaches the
 	// selected countries ("eu", "oecd", "g7", "int"); left out for their own entries.
 	AppliesVia string `json:"applies_via,omitempty"`
@@ -104,7 +106,7 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 	for _, h := range st.hitViews(req, res) {
 		e := h.Entry
 		out.Hits = append(out.Hits, apiHit{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: h.Href, Anchor: h.Anchor,
-			SourceURL: e.SourceURL, SourceStatus: e.SourceStatus, Summary: e.Summary, Status: statusOf(e),
+			SourceURL: e.SourceURL, SourceStatus: e.SourceStatus, SourceChecked: e.SourceChecked, Summary: e.Summary, Status: statusOf(e),
 			Published: e.Published, LastVerified: e.LastVerified, Countries: nonNil(e.Countries), Topics: nonNil(e.Topics), Themes: nonNil(e.Themes),
 			Stages: nonNil(e.Stages), Phases: nonNil(e.Phases), Type: e.Type, Audiences: nonNil(e.Audiences),
 			Issuer: e.Issuer, Year: e.Year(), Snippet: string(h.Snippet), Score: h.Score, AppliesVia: h.AppliesVia})

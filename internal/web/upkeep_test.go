@@ -146,6 +146,30 @@ func TestDocLinkStatus(t *testing.T) {
 	}
 }
 
+// A search hit without a source address says why, and since when: source_status with
+// source_checked, as /api/docs does.
+func TestHitSourceStatus(t *testing.T) {
+	s := upkeepServer(t)
+	var res struct {
+		Hits []struct {
+			ID            string `json:"id"`
+			SourceURL     string `json:"source_url"`
+			SourceStatus  string `json:"source_status"`
+			SourceChecked string `json:"source_checked"`
+		} `json:"hits"`
+	}
+	json.Unmarshal(get(t, s, "/api/search?q=unconfirmed+toolkit").Body.Bytes(), &res)
+	for _, h := range res.Hits {
+		if h.ID == "nl-unconfirmed" {
+			if h.SourceURL != "" || h.SourceStatus != "unconfirmed" || h.SourceChecked != "2026-10-01" {
+				t.Errorf("hit %+v, want source_status unconfirmed, source_checked 2026-10-01", h)
+			}
+			return
+		}
+	}
+	t.Errorf("the unconfirmed toolkit was not found: %+v", res.Hits)
+}
+
 // TestOpenAPIUpkeep checks the answers that only a server with a link record and content
 // problems gives against the OpenAPI description.
 func TestOpenAPIUpkeep(t *testing.T) {
