@@ -202,8 +202,9 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 		}
 		// The share of the query matched counts each unit by its weight, so that an entry
 		// with the query's rare words passes one with as many of its common ones.
-		c := matched[d] / float64(nunits)
-		if unitWeight > 0 {
+		// (math.Pow is skipped for the entries with every unit, most of a broad query's hits.)
+		c := 1.0
+		if covered[d] < unitWeight {
 			c = math.Pow(covered[d]/unitWeight, coveragePower)
 		}
 		scores[d] *= norm * c
