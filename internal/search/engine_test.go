@@ -440,3 +440,31 @@ func TestRareWordsCoverMore(t *testing.T) {
 		t.Errorf("Search(espionage universities research) = %v, want rare first", got)
 	}
 }
+
+// A query that asks for questions, a form or a checklist lifts the question frameworks above
+// the documents they come from, which use the same words more often.
+func TestQueriesForQuestionsPreferFrameworks(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"gb-guide.md": guidance("Collaboration guide", "gb", "Researchers ask about a collaboration and its partner.",
+			"## What it is\nResearchers considering an international collaboration ask about the collaboration, the partner and the collaboration's funding."),
+		"qf-gb-checks.md": entry([][2]string{{"title", "Partner checks"}, {"kind", "framework"}, {"countries", "[gb]"},
+			{"issuer", "An office"}, {"source", "gb-guide"}, {"summary", "The questions of the guide for a researcher before a collaboration."},
+			{"questions", "\n  - id: partner\n    text: Who is the partner?\n    concept: owner"}, {"last_verified", "2026-11-01"}},
+			"## What it is\nQuestions."),
+		"owner.md": entry([][2]string{{"title", "Owner"}, {"kind", "concept"}, {"summary", "Who owns a partner."}}, "Owners."),
+	})
+	for _, test := range []struct {
+		query string
+		first string
+	}{
+		{"what questions should researchers ask before an international collaboration", "qf-gb-checks"},
+		{"collaboration checklist", "qf-gb-checks"},
+		// Without such a word, the document comes first.
+		{"what should researchers ask before an international collaboration", "gb-guide"},
+	} {
+		got := ids(search(t, ix, Request{Query: test.query}))
+		if len(got) == 0 || got[0] != test.first {
+			t.Errorf("Search(%q) = %v, want %s first", test.query, got, test.first)
+		}
+	}
+}

@@ -68,7 +68,17 @@ const (
 	// power: a little flatter than the share itself, so that an entry with most of the rare
 	// words is not sunk by the one it lacks.
 	coveragePower = 0.75
+	// A question framework, for a query that asks for questions, a form or a checklist (see
+	// askQuestionWords).
+	frameworkBonus = 0.5
 )
+
+// askQuestionWords ask for questions to put or a form to fill in: a query with one of them
+// lifts the question frameworks (kind framework), whose questions are the answer.
+var askQuestionWords = map[string]bool{
+	"question": true, "questions": true, "questionnaire": true, "questionnaires": true,
+	"form": true, "forms": true, "checklist": true, "checklists": true,
+}
 
 // textMatch is what a query's text makes of the entries: each one's score (0 where it does
 // not match), and the words and phrases whose occurrences a snippet marks.
@@ -192,8 +202,9 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 		}
 		// The share of the query matched counts each unit by its weight, so that an entry
 		// with the query's rare words passes one with as many of its common ones.
-		c := matched[d] / float64(nunits)
-		if unitWeight > 0 {
+		// (math.Pow is skipped for the entries with every unit, most of a broad query's hits.)
+		c := 1.0
+		if covered[d] < unitWeight {
 			c = math.Pow(covered[d]/unitWeight, coveragePower)
 		}
 		scores[d] *= norm * c
@@ -433,6 +444,7 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 	}
 	asks, types := askedTypes(parts)
 	question := isQuestion(q)
+	asksQuestions := slices.ContainsFunc(parts, func(p queryPart) bool { return askQuestionWords[strings.ToLower(p.fixed)] })
 	for d := range scores {
 		if scores[d] <= 0 {
 			continue
@@ -440,6 +452,9 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 		doc := &m.docs[d]
 		if question {
 			scores[d] *= questionKindPrior(doc.kind)
+		}
+		if asksQuestions && doc.kind == "framework" {
+			scores[d] += frameworkBonus
 		}
 		if asks && doc.kind == "guidance" {
 			scores[d] += guidanceBonus
