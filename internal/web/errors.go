@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -75,7 +76,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 		page.LinkHref, page.LinkText = le.linkHref, le.linkText
 	}
 	if status == http.StatusNotFound {
-		page.Search = searchWords(c.Request().URL.Path)
+		// Past the last page of a search, the box keeps the search; elsewhere it offers the
+		// words of the address.
+		if q := c.QueryParam("q"); c.Request().URL.Path == "/search" && q != "" {
+			page.Search = q
+		} else {
+			page.Search = searchWords(c.Request().URL.Path)
+		}
 	}
 	if err := s.render(c, status, "error", page); err != nil {
 		c.String(status, msg)
@@ -126,4 +133,12 @@ func searchWords(p string) string {
 		out = strings.ToValidUTF8(out[:100], "")
 	}
 	return out
+}
+
+// plural is n and the noun, with an s unless n is one.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -35,6 +35,9 @@ func TestFormsForgive(t *testing.T) {
 	rec = get(t, s, "/search?q=research+security&page=999")
 	doc = mustDoc(t, rec)
 	href, _ := doc.Find(".error-page a[href^='/search']").Attr("href")
+	if v, _ := doc.Find("#err-q").Attr("value"); v != "research security" {
+		t.Errorf("page 999: the search box holds %q, want the search", v)
+	}
 	if rec.Code != 404 || !strings.Contains(href, "page=") || !strings.Contains(href, "q=research+security") {
 		t.Errorf("page 999: %d, link %q", rec.Code, href)
 	} else if last := get(t, s, href); last.Code != 200 || mustDoc(t, last).Find(".hit").Length() == 0 {
@@ -60,5 +63,17 @@ func TestFormsForgive(t *testing.T) {
 	}
 	if h1 := mustDoc(t, get(t, s, "/search?stage=late")).Find("h1").Text(); h1 != "Something in this address is not right" {
 		t.Errorf("400 page h1 = %q", h1)
+	}
+}
+
+// The past-the-last-page message counts in plain words: "1 page", "7 results".
+func TestPlural(t *testing.T) {
+	for _, test := range []struct {
+		n    int
+		want string
+	}{{0, "0 pages"}, {1, "1 page"}, {2, "2 pages"}, {12, "12 pages"}} {
+		if got := plural(test.n, "page"); got != test.want {
+			t.Errorf("plural(%d) = %q, want %q", test.n, got, test.want)
+		}
 	}
 }

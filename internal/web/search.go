@@ -258,7 +258,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	}
 	// A page past the last: a 404 that links to the last page, not an empty list.
 	if last := (res.Total + req.Size - 1) / req.Size; res.Total > 0 && req.Page > last {
-		return &linkedError{err: notFound(fmt.Sprintf("This search has %d results on %d pages; there is no page %d.", res.Total, last, req.Page)).(*userError),
+		return &linkedError{err: notFound(fmt.Sprintf("This search has %s on %s; there is no page %d.", plural(res.Total, "result"), plural(last, "page"), req.Page)).(*userError),
 			linkHref: searchURL(c.QueryParams(), func(v url.Values) { v.Set("page", strconv.Itoa(last)) }), linkText: fmt.Sprintf("Go to the last page, page %d", last)}
 	}
 	title := "Search"
