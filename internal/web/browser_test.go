@@ -61,11 +61,7 @@ func newBrowserFor(t *testing.T, script bool, budget time.Duration) context.Cont
 	t.Cleanup(cancel2)
 	ctx, cancel3 := context.WithTimeout(ctx, budget)
 	t.Cleanup(cancel3)
-	disable := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !script})
-		return err
-	})
-	if err := chromedp.Do(ctx, disable); err != nil {
+	if err := chromedp.Do(ctx, scriptsOn(script)); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
 	return ctx
