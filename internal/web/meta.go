@@ -99,9 +99,10 @@ func citationTags(e *content.Entry) []metaTag {
 }
 
 // schemaType is the schema.org type of an entry: Legislation for laws, GovernmentService for
-// the portals and programmes that are contact points, DefinedTerm for glossary terms, Report
-// for reports, CreativeWork otherwise.
-func schemaType(e *content.Entry) string {
+// a portal or programme that is a contact point (service: a jurisdiction's advice-service cell
+// cites it), DefinedTerm for glossary terms, Report for reports, CreativeWork otherwise. The
+// theme alone is not enough: funding calls and committees carry it too.
+func schemaType(e *content.Entry, service bool) string {
 	switch {
 	case e.Kind == content.Term:
 		return "DefinedTerm"
@@ -109,7 +110,7 @@ func schemaType(e *content.Entry) string {
 		return "CreativeWork"
 	case e.Type == "legislation":
 		return "Legislation"
-	case (e.Type == "portal" || e.Type == "programme") && slices.Contains(e.Themes, "contact-points"):
+	case service && (e.Type == "portal" || e.Type == "programme") && slices.Contains(e.Themes, "contact-points"):
 		return "GovernmentService"
 	case e.Type == "report":
 		return "Report"
@@ -120,8 +121,8 @@ func schemaType(e *content.Entry) string {
 // jsonLD is the schema.org description of an entry, for <script type="application/ld+json">.
 // json.Marshal escapes <, > and & as \u003c, \u003e and \u0026, so no text of the entry can
 // close the script element; the result is therefore safe as template.JS.
-func jsonLD(e *content.Entry, pageURL string) template.JS {
-	typ := schemaType(e)
+func jsonLD(e *content.Entry, pageURL string, service bool) template.JS {
+	typ := schemaType(e, service)
 	ld := map[string]any{"@context": "https://schema.org", "@type": typ, "name": e.Title, "description": description(e)}
 	if pageURL != "" {
 		ld["mainEntityOfPage"] = pageURL
@@ -212,4 +213,21 @@ func jsonLD(e *content.Entry, pageURL string) template.JS {
 		return ""
 	}
 	return template.JS(b)
+}
+
+// adviceServices are the entries that jurisdictions' advice-service cells cite as their
+// service, or as the one being set up.
+func adviceServices(cat *content.Catalog) map[string]bool {
+	out := map[string]bool{}
+	for _, j := range cat.Jurisdictions {
+		if j.Profile == nil {
+			continue
+		}
+		if c, ok := j.Profile.Approach["advice-service"]; ok && (c.Value == "yes" || c.Value == "planned") {
+			for _, id := range c.Sources {
+				out[id] = true
+			}
+		}
+	}
+	return out
 }

@@ -1,9 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -12,19 +17,23 @@ import (
 
 func TestSchemaType(t *testing.T) {
 	for _, test := range []struct {
-		e    content.Entry
-		want string
+		e       content.Entry
+		service bool // an advice-service cell cites it
+		want    string
 	}{
-		{content.Entry{Kind: content.Guidance, Type: "legislation"}, "Legislation"},
-		{content.Entry{Kind: content.Guidance, Type: "portal", Themes: []string{"contact-points"}}, "GovernmentService"},
-		{content.Entry{Kind: content.Guidance, Type: "programme", Themes: []string{"governance", "contact-points"}}, "GovernmentService"},
-		{content.Entry{Kind: content.Guidance, Type: "portal"}, "CreativeWork"},
-		{content.Entry{Kind: content.Guidance, Type: "report"}, "Report"},
-		{content.Entry{Kind: content.Guidance, Type: "guideline"}, "CreativeWork"},
-		{content.Entry{Kind: content.Term}, "DefinedTerm"},
-		{content.Entry{Kind: content.Finding}, "CreativeWork"},
+		{content.Entry{Kind: content.Guidance, Type: "legislation"}, false, "Legislation"},
+		{content.Entry{Kind: content.Guidance, Type: "portal", Themes: []string{"contact-points"}}, true, "GovernmentService"},
+		{content.Entry{Kind: content.Guidance, Type: "programme", Themes: []string{"governance", "contact-points"}}, true, "GovernmentService"},
+		// A funding call about contact points is not itself a service.
+		{content.Entry{Kind: content.Guidance, Type: "programme", Themes: []string{"contact-points"}}, false, "CreativeWork"},
+		{content.Entry{Kind: content.Guidance, Type: "report", Themes: []string{"contact-points"}}, true, "Report"},
+		{content.Entry{Kind: content.Guidance, Type: "portal"}, true, "CreativeWork"},
+		{content.Entry{Kind: content.Guidance, Type: "report"}, false, "Report"},
+		{content.Entry{Kind: content.Guidance, Type: "guideline"}, false, "CreativeWork"},
+		{content.Entry{Kind: content.Term}, false, "DefinedTerm"},
+		{content.Entry{Kind: content.Finding}, false, "CreativeWork"},
 	} {
-		if got := schemaType(&test.e); got != test.want {
+		if got := schemaType(&test.e, test.service); got != test.want {
 			t.Errorf("schemaType(%s %s %v) = %s, want %s", test.e.Kind, test.e.Type, test.e.Themes, got, test.want)
 		}
 	}
@@ -87,5 +96,78 @@ func TestEntryMetadata(t *testing.T) {
 		if d.Find("meta[name^=citation_]").Length() > 0 || d.Find(`script[type="application/ld+json"]`).Length() > 0 {
 			t.Errorf("%s has citation tags or JSON-LD", path)
 		}
+	}
+}
+
+// TestGovernmentServiceFromApproach: an entry is a GovernmentService only when a jurisdiction's
+// advice-service cell cites it; a programme about contact points that no cell cites is not.
+func TestGovernmentServiceFromApproach(t *testing.T) {
+	entry := func(id, typ string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("---\ntitle: " + id + "\nkind: guidance\ncountries: [is]\nissuer: Ministry\ntype: " + typ +
+			"\ntopics: [institutional-role]\nthemes: [contact-points]\nstages: [basic]\nphases: [partnership]\naudiences: [institution]" +
+			"\nlanguage: en\nlast_verified: 2026-11-01\nsummary: A contact point.\n---\nBody.\n")}
+	}
+	fsys := fstest.MapFS{
+		"is.md": {Data: []byte("---\ntitle: Iceland\nkind: country\ncountries: [is]\nterms: [research security]\nsummary: A profile.\napproach:\n" +
+			"  advice-service: {value: yes, text: A helpdesk., sources: [is-helpdesk], as_of: 2026-11}\n---\nBody.\n")},
+		"is-helpdesk.md": entry("is-helpdesk", "portal"),
+		"is-call.md":     entry("is-call", "programme"),
+	}
+	corpus, probs, err := content.Load(fsys, ".", content.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if err != nil || content.Errors(probs) > 0 {
+		t.Fatalf("corpus: %v %v", err, probs)
+	}
+	s := serveCorpus(t, corpus)
+	for id, want := range map[string]string{"is-helpdesk": "GovernmentService", "is-call": "CreativeWork"} {
+		var ld map[string]any
+		text := mustDoc(t, get(t, s, "/docs/"+id)).Find(`script[type="application/ld+json"]`).Text()
+		if err := json.Unmarshal([]byte(text), &ld); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		if ld["@type"] != want {
+			t.Errorf("%s: @type %v, want %s", id, ld["@type"], want)
+		}
+	}
+}
+
+// TestShareMetadata: with a public address the pages carry absolute og:url and og:image, and
+// the image and /favicon.ico are served; without one, no relative address is passed off as
+// an Open Graph URL.
+func TestShareMetadata(t *testing.T) {
+	s := serveFixture(t, Config{BaseURL: "https://atlas.example/"})
+	doc := mustDoc(t, get(t, s, "/docs/eu-council"))
+	prop := func(d *goquery.Document, name string) string {
+		v, _ := d.Find("meta[property='" + name + "']").Attr("content")
+		return v
+	}
+	if got := prop(doc, "og:url"); got != "https://atlas.example/docs/eu-council" {
+		t.Errorf("og:url = %q", got)
+	}
+	img := prop(doc, "og:image")
+	if !strings.HasPrefix(img, "https://atlas.example/static/icon.png?v=") {
+		t.Fatalf("og:image = %q", img)
+	}
+	if rec := get(t, s, strings.TrimPrefix(img, "https://atlas.example")); rec.Code != 200 || rec.Header().Get("Content-Type") != "image/png" {
+		t.Errorf("og:image: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if got := prop(mustDoc(t, get(t, s, "/countries")), "og:url"); got != "https://atlas.example/countries" {
+		t.Errorf("og:url of /countries = %q", got)
+	}
+
+	rec := get(t, s, "/favicon.ico")
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "image/vnd.microsoft.icon" || !bytes.HasPrefix(rec.Body.Bytes(), []byte{0, 0, 1, 0}) {
+		t.Errorf("/favicon.ico: %d %s % x", rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes()[:min(4, rec.Body.Len())])
+	}
+	req := httptest.NewRequest(http.MethodGet, "/favicon.ico", nil)
+	req.Header.Set("If-None-Match", rec.Header().Get("ETag"))
+	again := httptest.NewRecorder()
+	s.ServeHTTP(again, req)
+	if again.Code != http.StatusNotModified {
+		t.Errorf("/favicon.ico with its ETag: %d, want 304", again.Code)
+	}
+
+	bare := mustDoc(t, get(t, newTestServer(t, false), "/about"))
+	if prop(bare, "og:url") != "" || prop(bare, "og:image") != "" {
+		t.Errorf("without a public URL: og:url %q, og:image %q", prop(bare, "og:url"), prop(bare, "og:image"))
 	}
 }

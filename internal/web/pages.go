@@ -78,7 +78,7 @@ func (s *Server) handleDocPage(c echo.Context) error {
 	if s.publicURL != "" {
 		pageURL = strings.TrimRight(s.publicURL, "/") + "/docs/" + url.PathEscape(e.ID)
 	}
-	p.JSONLD = jsonLD(e, pageURL)
+	p.JSONLD = jsonLD(e, pageURL, st.services()[e.ID])
 	for _, o := range st.catalog.Similar(st.corpus, e, 5) {
 		p.Similar = append(p.Similar, ref(o))
 	}

@@ -72,6 +72,8 @@ type basePage struct {
 	// Description is the page's <meta name="description"> and Open Graph description.
 	Description string
 	OGType      string      // "website" unless set
+	URL         string      // the page's absolute address, when the site knows its public URL
+	Image       string      // the absolute address of the icon shared links show, likewise
 	Citation    []metaTag   // Highwire citation_* tags on entry pages
 	JSONLD      template.JS // schema.org JSON-LD on entry pages
 }
@@ -79,7 +81,12 @@ type basePage struct {
 func (s *Server) base(c echo.Context, title string) basePage {
 	st := s.state()
 	p := c.Request().URL.Path
-	return basePage{Title: title, Path: p, Entries: st.corpus.Len(), Description: pageDescription(p), OGType: "website"}
+	b := basePage{Title: title, Path: p, Entries: st.corpus.Len(), Description: pageDescription(p), OGType: "website"}
+	if s.publicURL != "" { // Open Graph takes only absolute addresses
+		b.URL = s.publicURL + p
+		b.Image = s.publicURL + s.static.url("icon.png")
+	}
+	return b
 }
 
 func (s *Server) templateFuncs() template.FuncMap {

@@ -84,6 +84,8 @@ func (s *Server) routes() {
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.handleReady)
 	e.GET("/static/*", s.handleStatic)
+	// Browsers and feed readers ask for /favicon.ico whatever the page links to.
+	e.GET("/favicon.ico", s.handleFavicon)
 	e.GET("/robots.txt", func(c echo.Context) error {
 		robots := "User-agent: *\nDisallow: /api/\n"
 		if s.publicURL != "" { // robots.txt takes only an absolute sitemap address

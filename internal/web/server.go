@@ -89,6 +89,15 @@ type state struct {
 
 	techOnce sync.Once
 	techData *techData // see tech
+
+	serviceOnce sync.Once
+	serviceIDs  map[string]bool // see services
+}
+
+// services are the entries schema.org should call a GovernmentService: see adviceServices.
+func (st *state) services() map[string]bool {
+	st.serviceOnce.Do(func() { st.serviceIDs = adviceServices(st.catalog) })
+	return st.serviceIDs
 }
 
 // New builds the server for corpus. The index comes later through SetSearcher: until then

@@ -64,3 +64,19 @@ func (s *Server) handleStatic(c echo.Context) error {
 	}
 	return c.Blob(http.StatusOK, ct, b)
 }
+
+// handleFavicon serves the icon at the address browsers try first; the pages link to the SVG.
+func (s *Server) handleFavicon(c echo.Context) error {
+	const p = "favicon.ico"
+	b, ok := s.static.files[p]
+	if !ok {
+		return echo.ErrNotFound
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "public, max-age=86400")
+	h.Set("ETag", `"`+s.static.hash[p]+`"`)
+	if c.Request().Header.Get("If-None-Match") == `"`+s.static.hash[p]+`"` {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, "image/vnd.microsoft.icon", b)
+}
