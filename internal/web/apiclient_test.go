@@ -69,6 +69,52 @@ func TestAPIUnknownParameters(t *testing.T) {
 	}
 }
 
+// Downloads and feeds are read by programs too: a parameter they do not read is refused by
+// name, on the error page, rather than giving the whole list.
+func TestDownloadUnknownParameters(t *testing.T) {
+	s := realCorpusServer(t)
+	for _, test := range []struct {
+		target string
+		status int
+		names  []string
+	}{
+		{"/reading-list.csv?countries=nl", 400, []string{`"countries"`, "country"}},
+		{"/reading-list.ris?country=nl&format=x", 400, []string{`"format"`}},
+		{"/reading-list.csv?country=nl&kind=finding&superseded=1&technology=quantum", 200, nil},
+		{"/reading-list.bib?id=nl-national-knowledge-security-guidelines", 200, nil},
+		{"/feed.atom?limit=5", 400, []string{`"limit"`, "size"}},
+		{"/feed.json?country=nl&q=screening", 200, nil},
+		{"/feed.json?countries=nl", 400, []string{`"countries"`}},
+		{"/approaches.csv?c=nl", 400, []string{`"c"`, "takes no parameters"}},
+		{"/technologies.csv?area=quantum", 400, []string{`"area"`}},
+		{"/sitemap.xml?page=2", 400, []string{`"page"`}},
+	} {
+		rec := get(t, s, test.target)
+		if rec.Code != test.status {
+			t.Errorf("GET %s: %d, want %d: %.300s", test.target, rec.Code, test.status, rec.Body)
+			continue
+		}
+		if test.status != 400 {
+			continue
+		}
+		text := mustDoc(t, rec).Find("main").Text()
+		for _, n := range test.names {
+			if !strings.Contains(text, n) {
+				t.Errorf("GET %s: page %q does not name %s", test.target, strings.Join(strings.Fields(text), " "), n)
+			}
+		}
+	}
+	// A search page reached with a tracking parameter still links to a feed that works.
+	doc := mustDoc(t, get(t, s, "/search?q=screening&country=nl&utm_source=mail"))
+	href, ok := doc.Find(`a[href^="/feed.atom"]`).Attr("href")
+	if !ok {
+		t.Fatal("the search page links to no feed")
+	}
+	if rec := get(t, s, href); rec.Code != 200 || strings.Contains(href, "utm_source") {
+		t.Errorf("feed link %s: %d", href, rec.Code)
+	}
+}
+
 // /api/compare and /api/approaches answer the same for c and country.
 func TestAPICountryAlias(t *testing.T) {
 	s := realCorpusServer(t)

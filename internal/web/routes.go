@@ -10,6 +10,12 @@ import (
 	"github.com/research-security-atlas/atlas/internal/search"
 )
 
+// searchParams are the parameters of a search, in the API and in the feeds of a search.
+var searchParams = append([]string{"q", "technology", "scope", "sort", "page", "size"}, search.Facets...)
+
+// readingListParams are the parameters of the reading list and its downloads.
+var readingListParams = append([]string{"q", "kind", "id", "superseded", "technology"}, readingListFacets...)
+
 func (s *Server) routes() {
 	e := s.e
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
@@ -35,9 +41,10 @@ func (s *Server) routes() {
 	e.GET("/countries", s.handleCountries, s.cachePages)
 	e.GET("/countries/:code", s.handleCountry, s.cachePages)
 	e.GET("/compare", s.handleCompare, s.cachePages)
-	e.GET("/approaches.csv", s.handleApproachesCSV, s.cachePages)
+	// Downloads and feeds are read by programs, which should hear that a parameter did nothing.
+	e.GET("/approaches.csv", s.handleApproachesCSV, allowParams(), s.cachePages)
 	e.GET("/technologies", s.handleTechnologies, s.cachePages)
-	e.GET("/technologies.csv", s.handleTechnologiesCSV, s.cachePages)
+	e.GET("/technologies.csv", s.handleTechnologiesCSV, allowParams(), s.cachePages)
 	e.GET("/topics", s.handleTopics, s.cachePages)
 	e.GET("/topics/:slug", s.handleTopic, s.cachePages)
 	e.GET("/glossary", s.handleGlossary, s.cachePages)
@@ -47,12 +54,11 @@ func (s *Server) routes() {
 	e.GET("/case", s.handleCase, s.cachePages)
 	e.GET("/reading-list", s.handleReadingList, limit, s.cachePages)
 	for _, f := range export.Formats {
-		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), limit, s.cachePages)
+		e.GET("/reading-list."+f.Ext, s.handleReadingListExport(f), limit, allowParams(readingListParams...), s.cachePages)
 	}
 
 	e.GET("/api", s.handleAPIIndex, limit, allowParams(), s.cachePages)
 	api := e.Group("/api", limit)
-	searchParams := append([]string{"q", "technology", "scope", "sort", "page", "size"}, search.Facets...)
 	api.GET("/search", s.handleAPISearch, allowParams(searchParams...))
 	api.GET("/suggest", s.handleAPISuggest, allowParams("q"), s.cachePages)
 	api.GET("/docs/:id", s.handleAPIDoc, allowParams(), s.cachePages)
@@ -77,10 +83,10 @@ func (s *Server) routes() {
 	e.GET("/upkeep", s.handleUpkeep)
 	e.GET("/upkeep.atom", s.handleUpkeepFeed)
 
-	e.GET("/feed.atom", s.handleFeed, limit, s.cachePages)
-	e.GET("/feed.json", s.handleJSONFeed, limit, s.cachePages)
-	e.GET("/sitemap.xml", s.handleSitemap, s.cachePages)
-	e.GET("/opensearch.xml", s.handleOpenSearch, s.cachePages)
+	e.GET("/feed.atom", s.handleFeed, limit, allowParams(searchParams...), s.cachePages)
+	e.GET("/feed.json", s.handleJSONFeed, limit, allowParams(searchParams...), s.cachePages)
+	e.GET("/sitemap.xml", s.handleSitemap, allowParams(), s.cachePages)
+	e.GET("/opensearch.xml", s.handleOpenSearch, allowParams(), s.cachePages)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.handleReady)
 	e.GET("/static/*", s.handleStatic)

@@ -290,7 +290,16 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 			Remove: searchURL(c.QueryParams(), func(q url.Values) { removeValue(q, "technology", v) })})
 	}
 	p.ClearAll = searchURL(url.Values{"q": {req.Query}}, nil)
-	p.FeedURL = strings.Replace(searchURL(c.QueryParams(), func(v url.Values) { v.Del("page"); v.Del("sort"); v.Del("size") }), "/search", "/feed.atom", 1)
+	p.FeedURL = strings.Replace(searchURL(c.QueryParams(), func(v url.Values) {
+		v.Del("page")
+		v.Del("sort")
+		v.Del("size")
+		for name := range v { // the feed refuses what it does not read
+			if !slices.Contains(searchParams, name) {
+				v.Del(name)
+			}
+		}
+	}), "/search", "/feed.atom", 1)
 	for _, o := range []sortOption{{Value: search.SortRelevance, Label: "Relevance"}, {Value: search.SortNewest, Label: "Newest first"}, {Value: search.SortTitle, Label: "Title A–Z"}} {
 		o.Selected = o.Value == req.Sort
 		p.Sorts = append(p.Sorts, o)
