@@ -234,7 +234,7 @@ func TestRISParsesBack(t *testing.T) {
 			t.Errorf("record %d = %v", i, r)
 		}
 	}
-	if r := records[0]; r["DA"][0] != "2021/07//" || r["PY"][0] != "2021" || !slices.Contains(r["KW"], "due-diligence") {
+	if r := records[0]; r["DA"][0] != "2021/07//" || r["PY"][0] != "2021" || !slices.Contains(r["KW"], "Due diligence") {
 		t.Errorf("ca record = %v", r)
 	}
 	if ty := records[4]["TY"][0]; ty != "GOVDOC" {
@@ -535,4 +535,34 @@ func TestRealCorpusExports(t *testing.T) {
 		t.Errorf("BibTeX: %d entries, want %d", len(bib), n)
 	}
 	t.Logf("%d entries read back in CSL-JSON, CSV, RIS and BibTeX", n)
+}
+
+// A Council Recommendation of the EU is legislation in CSL; a national science council's
+// recommendation is a report.
+func TestCSLRecommendationType(t *testing.T) {
+	cat := mustCatalog(t)
+	for _, test := range []struct {
+		issuer    string
+		countries []string
+		want      string
+	}{
+		{"Council of the European Union", []string{"eu"}, "legislation"},
+		{"German Science and Humanities Council (Wissenschaftsrat)", []string{"de"}, "report"},
+		{"Council of the European Union", []string{"de"}, "report"},
+	} {
+		e := *cat.Jurisdiction("ca").Guidance[0]
+		e.Type, e.Issuer, e.Countries = "recommendation", test.issuer, test.countries
+		var buf bytes.Buffer
+		f, _ := FormatByName("csl")
+		if err := Write(&buf, f, []Group{{Types: []TypeGroup{{Entries: []*content.Entry{&e}}}}}, opts); err != nil {
+			t.Fatal(err)
+		}
+		var items []struct{ Type string }
+		if err := json.Unmarshal(buf.Bytes(), &items); err != nil || len(items) != 1 {
+			t.Fatalf("%v %s", err, buf.String())
+		}
+		if items[0].Type != test.want {
+			t.Errorf("recommendation by %q (%v): CSL type %q, want %q", test.issuer, test.countries, items[0].Type, test.want)
+		}
+	}
 }

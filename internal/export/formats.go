@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -234,7 +235,7 @@ func writeBibTeX(w io.Writer, groups []Group, opts Options) error {
 		field("url", safeURL(e.SourceURL))
 		field("language", content.LanguageName(e.Language))
 		field("abstract", bibtexEscape(e.Summary))
-		field("keywords", bibtexEscape(strings.Join(append(append([]string{}, e.Topics...), e.Themes...), ", ")))
+		field("keywords", bibtexEscape(strings.Join(keywords(e), ", ")))
 		note := typeLabel(e) + "; " + strings.Join(countryNames(e.Countries), ", ")
 		if !e.IsActive() {
 			note += "; " + content.StatusVocab.Label(e.Status)
@@ -293,7 +294,7 @@ func writeRIS(w io.Writer, groups []Group, opts Options) error {
 		tag("UR", e.SourceURL)
 		tag("AB", e.Summary)
 		tag("LA", content.LanguageName(e.Language))
-		for _, k := range append(append([]string{}, e.Topics...), e.Themes...) {
+		for _, k := range keywords(e) {
 			tag("KW", k)
 		}
 		tag("CY", strings.Join(countryNames(e.Countries), ", "))
@@ -320,6 +321,19 @@ func atlasNote(opts Options, e *content.Entry) string {
 		return "Research Security Atlas: " + u
 	}
 	return ""
+}
+
+// keywords are an entry's topics and themes by their labels, as a reference manager shows them
+// for tags; the machine formats (CSV, JSON) keep the ids.
+func keywords(e *content.Entry) []string {
+	var out []string
+	for _, t := range e.Topics {
+		out = append(out, content.TopicVocab.Label(t))
+	}
+	for _, t := range e.Themes {
+		out = append(out, content.ThemeVocab.Label(t))
+	}
+	return out
 }
 
 // creator is who an entry is by: its issuer, or for a finding the jurisdiction that spoke.
@@ -432,13 +446,14 @@ func writeCSL(w io.Writer, groups []Group, opts Options) error {
 	each(groups, func(_ Group, _ TypeGroup, e *content.Entry) error {
 		it := cslItem{ID: e.ID, Type: cslType[typeOf(e)], Title: e.Title, Issued: cslDateOf(e.When()),
 			URL: e.SourceURL, Language: e.Language, Abstract: e.Summary, Genre: typeLabel(e),
-			Keyword: strings.Join(append(append([]string{}, e.Topics...), e.Themes...), ", "),
+			Keyword: strings.Join(keywords(e), ", "),
 			Juris:   strings.Join(countryNames(e.Countries), ", ")}
 		if it.Type == "" {
 			it.Type = "document"
 		}
-		// A Council Recommendation is an act of EU law; a body's advice is a report.
-		if e.Type == "recommendation" && strings.Contains(e.Issuer, "Council") {
+		// A Council Recommendation is an act of EU law; a body's advice is a report, even when
+		// the body is a national science council.
+		if e.Type == "recommendation" && slices.Contains(e.Countries, "eu") && strings.Contains(e.Issuer, "Council of the European Union") {
 			it.Type = "legislation"
 		}
 		if c := creator(e); c != "" {
