@@ -30,6 +30,11 @@ func checkEntry(e *Entry, now time.Time) []Problem {
 			add(Error, e.Line("topics"), "question %q belongs to topic %q, which topics must include", e.Question, t)
 		}
 	}
+	// A topic has one name everywhere, its vocabulary label; the workshop's longer wording
+	// belongs in the body.
+	if e.Kind == Topic && TopicVocab.Has(e.ID) && e.Title != TopicVocab.Label(e.ID) {
+		add(Error, e.Line("title"), "a topic's title is its name on every page: use %q, and give other wording in the body", TopicVocab.Label(e.ID))
+	}
 	if e.Kind == Country && len(e.Countries) != 1 {
 		add(Error, e.Line("countries"), "a country profile covers exactly one jurisdiction")
 	}

@@ -196,3 +196,15 @@ func TestNotesKeepLineBreaks(t *testing.T) {
 		t.Errorf("notes = %q", got)
 	}
 }
+
+// A topic entry carries its vocabulary label as its title, so that it has one name everywhere.
+func TestTopicTitleIsItsLabel(t *testing.T) {
+	_, probs := load(t, map[string]string{"topics/institutional-role.md": "---\ntitle: Institutions and risk\nkind: topic\n---\nBody.\n"})
+	want := `topics/institutional-role.md:2: a topic's title is its name on every page: use "The role of research institutions", and give other wording in the body`
+	if len(probs) != 1 || probs[0].String() != want {
+		t.Errorf("problems = %v, want %s", probs, want)
+	}
+	if _, probs := load(t, map[string]string{"topics/institutional-role.md": "---\ntitle: The role of research institutions\nkind: topic\n---\nBody.\n"}); Errors(probs) > 0 {
+		t.Errorf("the label as title: %v", probs)
+	}
+}
