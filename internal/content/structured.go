@@ -37,7 +37,7 @@ var Dimensions = []Dimension{
 			"recommended", "Recommended", "none", "None")},
 	{"personnel-screening", "Personnel screening", "Are researchers or students screened for sensitive fields?",
 		newVocabulary("personnel-screening", "law", "By law", "bill", "Bill proposed", "none", "None")},
-	{"technology-list", "Technology list", "Is there a sensitive or critical technology list used for research?",
+	{"technology-list", "Technology list", "Is there a list of sensitive or critical technology areas that research is told to check its work against? Export-control and investment-screening lists alone count as no.",
 		newVocabulary("technology-list", "yes", "Yes", "no", "No")},
 	{"entity-list", "Entity list", "Is there a list of named organisations of concern for research?",
 		newVocabulary("entity-list", "yes", "Yes", "no", "No")},
