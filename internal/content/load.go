@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -120,8 +122,35 @@ func Load(fsys fs.FS, root string, opts Options) (*Corpus, []Problem, error) {
 	c.Fingerprint = hex.EncodeToString(h.Sum(nil))
 	slices.SortFunc(c.Entries, func(a, b *Entry) int { return strings.Compare(a.ID, b.ID) })
 	probs = append(probs, crossCheck(c, firstPath, now)...)
+	c.canonicalLinks()
 	sortProblems(probs)
 	return c, probs, nil
+}
+
+// docLink is the start of a link to an entry's page in rendered HTML.
+var docLink = regexp.MustCompile(`href="/docs/([a-z0-9-]+)`)
+
+// canonicalLinks points the body links to a country profile or a workshop topic at the page
+// that shows it (/countries/{code}, /topics/{id}), not at /docs/{id}, which only redirects
+// there: one address per thing, and no redirect for a reader or a crawler to follow.
+func (c *Corpus) canonicalLinks() {
+	for _, e := range c.Entries {
+		html := string(e.HTML)
+		if !strings.Contains(html, `href="/docs/`) {
+			continue
+		}
+		e.HTML = template.HTML(docLink.ReplaceAllStringFunc(html, func(m string) string {
+			t := c.byID[m[len(`href="/docs/`):]]
+			switch {
+			case t == nil:
+			case t.Kind == Country && len(t.Countries) == 1:
+				return `href="/countries/` + t.Countries[0]
+			case t.Kind == Topic && TopicVocab.Has(t.ID):
+				return `href="/topics/` + t.ID
+			}
+			return m
+		}))
+	}
 }
 
 // MaxEntryBytes is the largest content file loaded. The largest entry today is under 7 KB; a
@@ -193,6 +222,12 @@ func parseEntry(r *Renderer, p string, data []byte, now time.Time) (*Entry, []Pr
 			probs = append(probs, Problem{Path: p, Line: bodyLine + i, Severity: Warning, Rule: RuleTODO,
 				Message: "the body still has a TODO placeholder: replace it with the entry's text"})
 		}
+		for _, m := range markdownLink.FindAllSubmatch(l, -1) {
+			if text := string(m[1]); vagueLinkText(text) {
+				probs = append(probs, Problem{Path: p, Line: bodyLine + i, Severity: Warning, Rule: RuleLinkText,
+					Message: fmt.Sprintf("link text %q says nothing read on its own (as a screen reader's list of links reads it): name what it links to", text)})
+			}
+		}
 	}
 	if err := r.Render(e, body); err != nil {
 		probs = append(probs, Problem{Path: p, Line: bodyLine, Message: "rendering Markdown: " + err.Error()})
@@ -224,4 +259,21 @@ func (c *Corpus) KeepLastGood(prev *Corpus, probs []Problem) *Corpus {
 	}
 	slices.SortFunc(out.Entries, func(a, b *Entry) int { return strings.Compare(a.ID, b.ID) })
 	return out
+}
+
+// markdownLink finds [text](target) on one line; a link whose text spans lines is not seen.
+var markdownLink = regexp.MustCompile(`\[([^\]\[]+)\]\([^)\s]+\)`)
+
+// vagueWords are link texts that name no thing: "the report", "its page", "here".
+var vagueWords = regexp.MustCompile(`(?i)^(?:(?:the|this|that|its|their|a|an|see) )?(?:here|link|this|more|read more|click here|page|website|site|pdf|document|documents|report|finding|findings|entry|entries|source|topic|topics|guidance|profile|statement|publication|paper|article)$`)
+
+// vagueLinkText reports a link text that says nothing out of its sentence: a generic word,
+// or a topic's id ("institutional-role topic") where its name belongs.
+func vagueLinkText(text string) bool {
+	text = strings.TrimSpace(text)
+	if vagueWords.MatchString(text) {
+		return true
+	}
+	slug := strings.TrimSuffix(text, " topic")
+	return strings.Contains(slug, "-") && TopicVocab.Has(slug)
 }

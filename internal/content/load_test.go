@@ -1,6 +1,8 @@
 package content
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -27,7 +29,7 @@ summary: A good entry.
 ---
 
 ## What it is
-Text with **bold** and a [link](https://example.org).
+Text with **bold** and a [link to an example](https://example.org).
 `
 
 func load(t *testing.T, files map[string]string) (*Corpus, []Problem) {
@@ -156,14 +158,14 @@ func TestFingerprintChangesWithAnyFile(t *testing.T) {
 }
 
 func TestRender(t *testing.T) {
-	c, probs := load(t, map[string]string{"x.md": "---\ntitle: T\nkind: topic\n---\nIntro words.\n\n## First part\nOne<script>alert(1)</script> two.\n\n### Detail\n| a | b |\n|---|---|\n| c | d |\n\n## Second part\nA note.[^1] See [source](https://example.org) and [entry](/docs/y).\n\n[^1]: The footnote.\n"})
+	c, probs := load(t, map[string]string{"x.md": "---\ntitle: T\nkind: topic\n---\nIntro words.\n\n## First part\nOne<script>alert(1)</script> two.\n\n### Detail\n| a | b |\n|---|---|\n| c | d |\n\n## Second part\nA note.[^1] See [the example source](https://example.org) and [entry y](/docs/y).\n\n[^1]: The footnote.\n"})
 	if len(probs) != 0 {
 		t.Fatalf("problems: %v", probs)
 	}
 	e := c.Get("x")
 	html := string(e.HTML)
 	for _, want := range []string{`<h2 id="first-part">First part</h2>`, "<table>", `class="footnote-ref"`,
-		`<a href="https://example.org" rel="noopener noreferrer">source</a>`, `<a href="/docs/y">entry</a>`, "<!-- raw HTML omitted -->"} {
+		`<a href="https://example.org" rel="noopener noreferrer">the example source</a>`, `<a href="/docs/y">entry y</a>`, "<!-- raw HTML omitted -->"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("HTML lacks %q:\n%s", want, html)
 		}
@@ -175,7 +177,7 @@ func TestRender(t *testing.T) {
 	for _, s := range e.Sections {
 		secs = append(secs, s.Anchor+"|"+s.Text)
 	}
-	want := []string{"|Intro words.", "first-part|Onealert(1) two.", "detail|a b c d", "second-part|A note.1 See source and entry. The footnote. ↩︎"}
+	want := []string{"|Intro words.", "first-part|Onealert(1) two.", "detail|a b c d", "second-part|A note.1 See the example source and entry y. The footnote. ↩︎"}
 	if strings.Join(secs, "\n") != strings.Join(want, "\n") {
 		t.Errorf("sections:\n%s\nwant:\n%s", strings.Join(secs, "\n"), strings.Join(want, "\n"))
 	}
@@ -206,5 +208,34 @@ func TestTopicTitleIsItsLabel(t *testing.T) {
 	}
 	if _, probs := load(t, map[string]string{"topics/institutional-role.md": "---\ntitle: The role of research institutions\nkind: topic\n---\nBody.\n"}); Errors(probs) > 0 {
 		t.Errorf("the label as title: %v", probs)
+	}
+}
+
+// Links whose text names nothing are upkeep warnings at their line; a link to a country
+// profile or a topic is rendered with the address of the page that shows it.
+func TestBodyLinks(t *testing.T) {
+	body := "---\ntitle: Netherlands\nkind: country\ncountries: [nl]\nterms: [knowledge security]\nsummary: A profile.\n---\n" +
+		"See [the report](/docs/x) and the [institutional-role topic](/docs/institutional-role).\n" +
+		"Also [dual-use](/docs/term-dual-use), [the role of research institutions](/docs/institutional-role#q) and [here](https://example.org).\n" +
+		"Back to [the Netherlands](/docs/nl) and [the report on it](/docs/nl-other).\n"
+	c, probs := load(t, map[string]string{
+		"countries/nl.md":              body,
+		"topics/institutional-role.md": "---\ntitle: The role of research institutions\nkind: topic\n---\nBody.\n",
+	})
+	var got []string
+	for _, p := range probs {
+		if p.Rule == RuleLinkText {
+			got = append(got, fmt.Sprintf("%d %s", p.Line, strings.SplitN(p.Message, " says", 2)[0]))
+		}
+	}
+	want := []string{`8 link text "the report"`, `8 link text "institutional-role topic"`, `9 link text "here"`}
+	if !slices.Equal(got, want) {
+		t.Errorf("link-text warnings = %q, want %q", got, want)
+	}
+	html := string(c.Get("nl").HTML)
+	for _, href := range []string{`href="/topics/institutional-role"`, `href="/topics/institutional-role#q"`, `href="/countries/nl"`, `href="/docs/x"`, `href="/docs/nl-other"`} {
+		if !strings.Contains(html, href) {
+			t.Errorf("rendered body lacks %s:\n%s", href, html)
+		}
 	}
 }

@@ -41,6 +41,7 @@ const (
 	RuleUnverified  = "unverified"   // last_verified more than a year ago
 	RuleNoSource    = "no-source"    // guidance with neither source_url nor source_status
 	RuleUnknownCell = "unknown-cell" // an approach cell left unknown, looked for too long ago
+	RuleLinkText    = "link-text"    // a link whose text says nothing out of context
 )
 
 // Strict returns ps with every upkeep warning made an error, as atlas check --strict reports

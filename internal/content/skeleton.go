@@ -103,7 +103,7 @@ func BodySections(k Kind) []BodySection {
 			{"Who it is for", "TODO: the readers it addresses."},
 			{"What it asks", "TODO: what it asks of them or offers them."},
 			{"What is distinctive", "TODO: what sets it apart from similar guidance."},
-			{"How it relates", "TODO: how it relates to other entries, with links such as [the entry](/docs/ID); list the same ids in related. A superseded item says what replaced it."},
+			{"How it relates", "TODO: how it relates to other entries, with links such as [its title](/docs/ID); list the same ids in related. A superseded item says what replaced it."},
 		}
 	case Country:
 		return []BodySection{
@@ -529,7 +529,7 @@ func standardBody(k Kind, id string, values map[string][]string) string {
 	case Term:
 		b.WriteString("TODO: what the term covers, who uses it and where it comes from, in 50–200 words, with links to the entries that use it.\n")
 	case Milestone:
-		b.WriteString("TODO: one short paragraph on what happened and why it matters, linking to its entry as [the entry](/docs/ID).\n")
+		b.WriteString("TODO: one short paragraph on what happened and why it matters, linking to its entry as [its title](/docs/ID).\n")
 	case Concept:
 		b.WriteString("TODO: what the concept covers and which frameworks ask about it, in 30–150 words.\n")
 	case TechArea:

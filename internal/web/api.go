@@ -207,7 +207,7 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := apiDoc{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: "/docs/" + e.ID,
+	d := apiDoc{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Href: entryHref(e),
 		Countries: nonNil(e.Countries), Topics: e.Topics, Stages: nonNil(e.Stages), Phases: e.Phases,
 		Audiences: e.Audiences, Themes: e.Themes, Type: e.Type, Issuer: e.Issuer, Published: e.Published,
 		SourceURL: e.SourceURL, URL: e.SourceURL, SourceStatus: e.SourceStatus, SourceChecked: e.SourceChecked,
@@ -350,6 +350,9 @@ func (s *Server) handleAPISuggest(c echo.Context) error {
 		}
 		for _, sg := range sugs {
 			href := "/docs/" + url.PathEscape(sg.ID)
+			if e := st.corpus.Get(sg.ID); e != nil {
+				href = entryHref(e)
+			}
 			if sg.Kind == string(content.Term) {
 				// A glossary word leads to what the Atlas holds about it, not to its definition.
 				href = "/search?" + url.Values{"q": {sg.Text}}.Encode()

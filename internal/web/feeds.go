@@ -80,7 +80,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 			f.Updated = atomTime(e.Changed())
 		}
 		ae := atomEntry{Title: e.Title, ID: tagPrefix + "docs/" + e.ID, Updated: atomTime(e.Changed()),
-			Links:   []atomLink{{Href: base + "/docs/" + url.PathEscape(e.ID), Rel: "alternate", Type: "text/html"}},
+			Links:   []atomLink{{Href: base + entryHref(e), Rel: "alternate", Type: "text/html"}},
 			Summary: e.Summary, Category: []atomCat{{Term: string(e.Kind), Label: content.KindVocab.Label(string(e.Kind))}}}
 		if e.SourceURL != "" {
 			ae.Links = append(ae.Links, atomLink{Href: e.SourceURL, Rel: "related"})
@@ -203,7 +203,7 @@ func (s *Server) handleJSONFeed(c echo.Context) error {
 		f.HomePageURL = base + "/"
 	}
 	for _, e := range entries {
-		href := base + "/docs/" + url.PathEscape(e.ID)
+		href := base + entryHref(e)
 		it := jsonFeedItem{ID: tagPrefix + "docs/" + e.ID, URL: href, ExternalURL: e.SourceURL, Title: e.Title, Summary: e.Summary,
 			ContentText: content.Shorten(e.Text, 1000), DateModified: atomTime(e.Changed()), Language: e.Language,
 			Tags: []string{content.KindVocab.Label(string(e.Kind))}}

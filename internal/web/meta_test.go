@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -169,5 +170,59 @@ func TestShareMetadata(t *testing.T) {
 	bare := mustDoc(t, get(t, newTestServer(t, false), "/about"))
 	if prop(bare, "og:url") != "" || prop(bare, "og:image") != "" {
 		t.Errorf("without a public URL: og:url %q, og:image %q", prop(bare, "og:url"), prop(bare, "og:image"))
+	}
+}
+
+// TestOneAddressPerThing: a country profile or a topic is linked at the page that shows it,
+// never at the /docs/ address that redirects there — in search results, suggestions, the API,
+// feeds and the bodies of entries.
+func TestOneAddressPerThing(t *testing.T) {
+	s := realCorpusServer(t)
+	st := s.state()
+	redirects := func(href string) bool {
+		id, ok := strings.CutPrefix(href, "/docs/")
+		if !ok {
+			return false
+		}
+		id, _, _ = strings.Cut(id, "#")
+		e := st.corpus.Get(id)
+		return e != nil && canonicalPage(e) != ""
+	}
+	pages := []string{"/search?q=netherlands+knowledge+security", "/search?q=role+of+research+institutions", "/docs/f-int-general-institutional-role-scope",
+		"/docs/eu-mld-research-security-workshop-2023", "/glossary", "/timeline", "/countries/nl", "/topics/funder-measures"}
+	for _, p := range pages {
+		rec := get(t, s, p)
+		if rec.Code != 200 {
+			t.Fatalf("GET %s: %d", p, rec.Code)
+		}
+		mustDoc(t, rec).Find("a[href]").Each(func(_ int, a *goquery.Selection) {
+			if href, _ := a.Attr("href"); redirects(href) {
+				t.Errorf("%s links %q (%s), which redirects", p, href, strings.TrimSpace(a.Text()))
+			}
+		})
+	}
+	var api struct {
+		Hits []struct{ ID, Kind, Href string }
+	}
+	if err := json.Unmarshal(get(t, s, "/api/search?q=netherlands&size=50").Body.Bytes(), &api); err != nil {
+		t.Fatal(err)
+	}
+	sawCountry := false
+	for _, h := range api.Hits {
+		if redirects(h.Href) {
+			t.Errorf("/api/search: %s has href %s", h.ID, h.Href)
+		}
+		sawCountry = sawCountry || (h.ID == "nl" && strings.HasPrefix(h.Href, "/countries/nl"))
+	}
+	if !sawCountry {
+		t.Errorf("/api/search?q=netherlands has no hit nl at /countries/nl: %+v", api.Hits)
+	}
+	for _, target := range []string{"/api/suggest?q=nether", "/api/docs/nl", "/feed.json"} {
+		body := get(t, s, target).Body.String()
+		for _, m := range regexp.MustCompile(`"(?:href|url)":\s*"(?:https?://[^/"]+)?(/docs/[^"]+)"`).FindAllStringSubmatch(body, -1) {
+			if redirects(m[1]) {
+				t.Errorf("%s gives %s", target, m[1])
+			}
+		}
 	}
 }

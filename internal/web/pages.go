@@ -97,21 +97,30 @@ func (s *Server) handleDocPage(c echo.Context) error {
 }
 
 // canonicalPage is the address of the page that shows e when it is not /docs/{id}: a country
-// profile's /countries/{code}, a topic's /topics/{slug}; "" otherwise.
-func (st *state) canonicalPage(e *content.Entry) string {
+// profile's /countries/{code}, a workshop topic's /topics/{slug} (its id); "" otherwise.
+func (st *state) canonicalPage(e *content.Entry) string { return canonicalPage(e) }
+
+func canonicalPage(e *content.Entry) string {
 	switch e.Kind {
 	case content.Country:
 		if len(e.Countries) > 0 {
 			return "/countries/" + url.PathEscape(e.Countries[0])
 		}
 	case content.Topic:
-		for _, t := range st.catalog.Topics {
-			if t.Entry == e {
-				return "/topics/" + url.PathEscape(t.Slug)
-			}
+		if content.TopicVocab.Has(e.ID) {
+			return "/topics/" + url.PathEscape(e.ID)
 		}
 	}
 	return ""
+}
+
+// entryHref is the one address of the page that shows e: every link, feed and API answer
+// uses it, so none of them goes through a redirect.
+func entryHref(e *content.Entry) string {
+	if u := canonicalPage(e); u != "" {
+		return u
+	}
+	return "/docs/" + url.PathEscape(e.ID)
 }
 
 // entry looks up an entry by the id in a path; a malformed or unknown id is a 404 that says so.
@@ -137,7 +146,7 @@ func (st *state) related(e *content.Entry) []relatedRef {
 }
 
 func ref(e *content.Entry) relatedRef {
-	return relatedRef{ID: e.ID, Title: e.Title, Href: "/docs/" + url.PathEscape(e.ID), Kind: string(e.Kind)}
+	return relatedRef{ID: e.ID, Title: e.Title, Href: entryHref(e), Kind: string(e.Kind)}
 }
 
 // handleReady answers 503 until the index is open, then 200: "ready", or "degraded" with the

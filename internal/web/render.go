@@ -104,8 +104,13 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"statusLabel":   content.StatusVocab.Label,
 		"questionLabel": content.QuestionVocab.Label,
 		"langName":      content.LanguageName,
-		"docHref":       func(id string) string { return "/docs/" + url.PathEscape(id) },
-		"add":           func(a, b int) int { return a + b },
+		"docHref": func(id string) string {
+			if e := s.state().corpus.Get(id); e != nil {
+				return entryHref(e)
+			}
+			return "/docs/" + url.PathEscape(id)
+		},
+		"add": func(a, b int) int { return a + b },
 	}
 }
 

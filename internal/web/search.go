@@ -190,8 +190,9 @@ func (st *state) hitViews(req search.Request, res *search.Results) []hitView {
 			}
 			snip = search.Excerpt(text, 240)
 		}
-		href := "/docs/" + url.PathEscape(e.ID)
-		if h.Anchor != "" {
+		href := entryHref(e)
+		// A topic's page is laid out anew, so the sections of its body have no anchors there.
+		if h.Anchor != "" && e.Kind != content.Topic {
 			href += "#" + url.PathEscape(h.Anchor)
 		}
 		out = append(out, hitView{Entry: e, Href: href, Anchor: h.Anchor,

@@ -112,6 +112,9 @@ func (s *Server) handleUpkeepFeed(c echo.Context) error {
 			day = today
 		}
 		href := base + "/docs/" + url.PathEscape(it.ID)
+		if e := st.corpus.Get(it.ID); e != nil {
+			href = base + entryHref(e)
+		}
 		f.Entries = append(f.Entries, atomEntry{
 			Title:    upkeepLabels[it.Kind][0] + ": " + it.Title,
 			ID:       base + "/upkeep#" + it.Kind + "/" + url.PathEscape(it.ID) + "/" + url.PathEscape(it.URL),
