@@ -203,6 +203,16 @@ func (s *Server) handleAPIVocabularies(c echo.Context) error {
 		}
 		out[v.name] = vals
 	}
+	// The two vocabularies that the corpus, not the code, defines.
+	st := s.state()
+	out["country"] = []apiDimensionValue{}
+	for _, j := range st.catalog.Jurisdictions {
+		out["country"] = append(out["country"], apiDimensionValue{Value: j.Code, Label: j.Name})
+	}
+	out["technology"] = []apiDimensionValue{}
+	for _, a := range st.tech().Areas {
+		out["technology"] = append(out["technology"], apiDimensionValue{Value: a.E.ID, Label: a.E.Title})
+	}
 	return c.JSON(http.StatusOK, out)
 }
 

@@ -348,3 +348,32 @@ func TestRoutesInREADME(t *testing.T) {
 		}
 	}
 }
+
+// /api/vocabularies also gives the values that the corpus defines: jurisdictions and
+// technology areas, with their names, as the country and technology parameters take them.
+func TestAPIVocabulariesFromCorpus(t *testing.T) {
+	s := realCorpusServer(t)
+	var v map[string][]struct{ Value, Label string }
+	if err := json.Unmarshal(get(t, s, "/api/vocabularies").Body.Bytes(), &v); err != nil {
+		t.Fatal(err)
+	}
+	has := func(name, value, label string) bool {
+		for _, x := range v[name] {
+			if x.Value == value {
+				return x.Label == label
+			}
+		}
+		return false
+	}
+	if !has("country", "nl", "Netherlands") || !has("country", "eu", "European Union") || len(v["country"]) != len(s.state().catalog.Jurisdictions) {
+		t.Errorf("country = %v", v["country"])
+	}
+	if len(v["technology"]) == 0 {
+		t.Fatal("no technology areas")
+	}
+	for _, a := range v["technology"] {
+		if rec := get(t, s, "/api/search?technology="+a.Value); rec.Code != 200 {
+			t.Errorf("technology %s from the vocabulary: /api/search answers %d", a.Value, rec.Code)
+		}
+	}
+}

@@ -311,8 +311,9 @@ type comparePage struct {
 	EmptyHref string
 	Choices   []compareChoice
 	Message   string
-	TooMany   bool         // more than maxCompare were ticked: Message says so beside the picker
-	Themes    []sortOption // the focus choices; Selected marks the current one
+	TooMany   bool                  // more than maxCompare were ticked: Message says so beside the picker
+	Single    *content.Jurisdiction // the one jurisdiction chosen, when only one was
+	Themes    []sortOption          // the focus choices; Selected marks the current one
 	Stages    []sortOption
 	Focus     string // the focus in words, when there is one
 }
@@ -415,6 +416,10 @@ func (s *Server) handleCompare(c echo.Context) error {
 			q.Set("empty", "1")
 		}
 		p.EmptyHref = "/compare?" + q.Encode()
+	} else if len(js) == 1 {
+		// One ticked is a comparison half made: say what is missing, and where the one is.
+		p.Single = js[0]
+		p.Message = fmt.Sprintf("You chose %s. Tick %d to %d more to see them side by side.", js[0].Name, minCompare-1, maxCompare-1)
 	} else {
 		p.Message = fmt.Sprintf("Choose %d to %d countries or organisations to see them side by side.", minCompare, maxCompare)
 	}

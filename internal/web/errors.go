@@ -74,6 +74,17 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var le *linkedError
 	if errors.As(err, &le) {
 		page.LinkHref, page.LinkText = le.linkHref, le.linkText
+	} else if status == http.StatusBadRequest && c.Request().URL.RawQuery != "" {
+		// A person who followed a stale or mistyped link is told so in plain words first; the
+		// exact problem, which names the parameter, follows for whoever wrote the link.
+		page.Plain = "Part of this address cannot be used: it may come from an old or mistyped link."
+		page.LinkHref, page.LinkText = c.Request().URL.Path, "Open this page without the address's options"
+		if c.Request().URL.Path == "/search" {
+			page.LinkText = "Start a new search"
+		}
+	}
+	if q := c.QueryParam("q"); status == http.StatusBadRequest && c.Request().URL.Path == "/search" && validQuery(q) {
+		page.Search = q
 	}
 	if status == http.StatusNotFound {
 		// Past the last page of a search, the box keeps the search; elsewhere it offers the
@@ -92,6 +103,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 type errorPage struct {
 	basePage
 	Status             int
+	Plain              string // what happened, for a reader who did not write the address
 	Message            string
 	LinkHref, LinkText string
 	Search             string // the search box's words: on a 404, the address's last segment
@@ -133,6 +145,11 @@ func searchWords(p string) string {
 		out = strings.ToValidUTF8(out[:100], "")
 	}
 	return out
+}
+
+// validQuery reports whether q can go back into a search box as it is.
+func validQuery(q string) bool {
+	return q != "" && len(q) <= maxQueryLen && utf8.ValidString(q) && !strings.ContainsFunc(q, unicode.IsControl)
 }
 
 // plural is n and the noun, with an s unless n is one.

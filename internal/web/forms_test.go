@@ -77,3 +77,54 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+// A page reached by a link with an unusable option says so in plain words, then the exact
+// problem, and offers the page without the options; a search keeps its words in the box.
+func TestBadOptionErrorPage(t *testing.T) {
+	s := newTestServer(t, true)
+	for _, test := range []struct {
+		target, detail, link, linkText, box string
+	}{
+		{"/search?q=partner+screening&country=xx", `unknown country "xx"`, "/search", "Start a new search", "partner screening"},
+		{"/reading-list?stage=early", `unknown stage "early"`, "/reading-list", "Open this page without the address's options", ""},
+		{"/search?q=x&sort=best", `sort "best" is not known`, "/search", "Start a new search", "x"},
+	} {
+		rec := get(t, s, test.target)
+		if rec.Code != 400 {
+			t.Errorf("GET %s: %d, want 400", test.target, rec.Code)
+			continue
+		}
+		doc := mustDoc(t, rec)
+		main := strings.Join(strings.Fields(doc.Find("main").Text()), " ")
+		if !strings.Contains(main, "Part of this address cannot be used") || !strings.Contains(main, "In detail: "+test.detail) {
+			t.Errorf("GET %s: page says %q", test.target, main)
+		}
+		if a := doc.Find(`main a[href="` + test.link + `"]`); a.Length() != 1 || a.Text() != test.linkText {
+			t.Errorf("GET %s: no link %q to %s", test.target, test.linkText, test.link)
+		}
+		if v, _ := doc.Find("#err-q").Attr("value"); v != test.box {
+			t.Errorf("GET %s: search box holds %q, want %q", test.target, v, test.box)
+		}
+	}
+}
+
+// One country ticked on /compare: the picker stays open with it ticked, and the page says how
+// many more to tick and links to the one country's page.
+func TestCompareOneCountry(t *testing.T) {
+	s := realCorpusServer(t)
+	rec := get(t, s, "/compare?c=nl")
+	if rec.Code != 200 {
+		t.Fatalf("/compare?c=nl: %d", rec.Code)
+	}
+	doc := mustDoc(t, rec)
+	msg := strings.Join(strings.Fields(doc.Find("main p.empty").Text()), " ")
+	if !strings.Contains(msg, "You chose Netherlands. Tick 1 to 3 more") {
+		t.Errorf("message = %q", msg)
+	}
+	if doc.Find(`main p.empty a[href="/countries/nl"]`).Length() != 1 {
+		t.Error("no link to /countries/nl")
+	}
+	if _, ok := doc.Find(`input[name=c][value=nl]`).Attr("checked"); !ok || doc.Find("details[open] fieldset").Length() != 1 {
+		t.Error("the picker is not open with nl ticked")
+	}
+}

@@ -135,8 +135,8 @@ func TestPages(t *testing.T) {
 		}},
 		{"/docs/no-such-entry", 404, map[string]string{"h1": "Page not found", ".lede": `no entry with the id "no-such-entry"`}},
 		{"/nowhere/../../etc/passwd", 404, map[string]string{".lede": "There is no page at this address."}},
-		{"/search?country=atlantis", 400, map[string]string{".lede": `unknown country "atlantis"`}},
-		{"/search?q=" + strings.Repeat("a", 501), 400, map[string]string{".lede": "q is longer than 500 characters"}},
+		{"/search?country=atlantis", 400, map[string]string{".lede": "old or mistyped link", ".lede + p": `unknown country "atlantis"`}},
+		{"/search?q=" + strings.Repeat("a", 501), 400, map[string]string{".lede + p": "q is longer than 500 characters"}},
 	} {
 		rec := get(t, s, test.target)
 		if rec.Code != test.status {
