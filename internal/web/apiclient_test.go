@@ -17,6 +17,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/andybalholm/brotli"
+
 	"github.com/research-security-atlas/atlas/internal/content"
 	"github.com/research-security-atlas/atlas/internal/upkeep"
 )
@@ -251,38 +253,64 @@ func TestSearchTiming(t *testing.T) {
 	}
 }
 
-// Pages and API answers are gzipped for a client that accepts it, except the small ones.
-func TestGzip(t *testing.T) {
+// Pages and API answers are brotli- or gzip-encoded for a client that accepts it, as it
+// prefers, except the small ones and images.
+func TestCompression(t *testing.T) {
 	s := newTestServer(t, true)
+	css := s.static.url("site.css")
 	for _, test := range []struct {
-		target string
-		gzip   bool
-	}{{"/", true}, {"/api/openapi.json", true}, {"/api/search?q=screening", true}, {"/docs/nl-guidelines", true}, {"/healthz", false}} {
+		target, accept, want string
+	}{
+		{"/", "gzip, deflate, br", "br"},
+		{"/", "gzip", "gzip"},
+		{"/", "br;q=0.5, gzip", "gzip"},
+		{"/", "br;q=0, gzip;q=0.2", "gzip"},
+		{"/", "*", "br"},
+		{"/", "identity", ""},
+		{"/", "gzip;q=0, br;q=0", ""},
+		{"/api/openapi.json", "gzip, deflate, br", "br"},
+		{"/api/search?q=screening", "gzip", "gzip"},
+		{"/api/search?q=screening", "br", "br"},
+		{"/docs/nl-guidelines", "br, gzip", "br"},
+		{"/reading-list.ris", "br", "br"},
+		{css, "gzip, br", "br"},
+		{"/favicon.ico", "gzip, br", ""},
+		{"/healthz", "gzip, br", ""},
+	} {
 		plain := getWith(s, test.target)
-		rec := getWith(s, test.target, "Accept-Encoding", "gzip, deflate, br")
-		if got := rec.Header().Get("Content-Encoding") == "gzip"; got != test.gzip {
-			t.Errorf("GET %s: Content-Encoding %q", test.target, rec.Header().Get("Content-Encoding"))
+		rec := getWith(s, test.target, "Accept-Encoding", test.accept)
+		if got := rec.Header().Get("Content-Encoding"); got != test.want {
+			t.Errorf("GET %s (Accept-Encoding %s): Content-Encoding %q, want %q", test.target, test.accept, got, test.want)
 			continue
 		}
 		if !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
 			t.Errorf("GET %s: Vary %q", test.target, rec.Header().Get("Vary"))
 		}
-		if !test.gzip {
+		if test.want == "" {
 			continue
 		}
-		zr, err := gzip.NewReader(rec.Body)
-		if err != nil {
-			t.Fatal(err)
+		if cl := rec.Header().Get("Content-Length"); cl != strconv.Itoa(rec.Body.Len()) {
+			t.Errorf("GET %s: Content-Length %s for %d bytes", test.target, cl, rec.Body.Len())
 		}
-		body, _ := io.ReadAll(zr)
+		var zr io.Reader = brotli.NewReader(rec.Body)
+		if test.want == "gzip" {
+			var err error
+			if zr, err = gzip.NewReader(rec.Body); err != nil {
+				t.Fatal(err)
+			}
+		}
+		body, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("GET %s: decoding %s: %v", test.target, test.want, err)
+		}
 		if strings.HasPrefix(test.target, "/api/search") { // took_ms differs
 			body, plain.Body = body[bytes.IndexByte(body, ','):], bytes.NewBuffer(plain.Body.Bytes()[bytes.IndexByte(plain.Body.Bytes(), ','):])
 		}
 		if !bytes.Equal(body, plain.Body.Bytes()) {
-			t.Errorf("GET %s: gunzipped body differs", test.target)
+			t.Errorf("GET %s: decoded body differs", test.target)
 		}
 		if rec.Header().Get("ETag") != plain.Header().Get("ETag") {
-			t.Errorf("GET %s: ETag differs gzipped", test.target)
+			t.Errorf("GET %s: ETag differs encoded", test.target)
 		}
 	}
 }

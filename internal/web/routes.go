@@ -29,7 +29,7 @@ func (s *Server) routes() {
 	e.Use(middleware.BodyLimit("16K"))
 	e.Use(s.logRequests)
 	// Compression outside the validators: the ETag is the hash of the body before it.
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	e.Use(compress)
 	e.Use(s.conditional)
 
 	// One budget per client covers the API and every page that searches or filters the corpus:
