@@ -69,7 +69,7 @@ var pageTypes = []string{
 	"/questions", "/case", "/case?home=de&partner=cn&activity=partnership&technology=quantum&funder=dfg", "/case?home=zz&activity=dancing",
 	"/topics", "/topics/funder-measures", "/compare?c=nl&c=ca&c=gb&c=de&c=se", "/search?q=research+security&page=999",
 	"/reading-list?kind=guidance&kind=finding&superseded=1&q=screening", "/docs/nl-loket-kennisveiligheid",
-	"/search?q=research+security&country=de&scope=applies",
+	"/search?q=research+security&country=de&scope=applies", "/compare?c=nl",
 }
 
 // axeSource finds axe-core (npm package axe-core); the test skips, saying how to get it, when
