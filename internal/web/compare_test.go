@@ -97,7 +97,7 @@ func TestBrowsePages(t *testing.T) {
 		{"/countries/ca", 200, map[string]string{"h1": "Canada", ".lede": "No profile has been written"}},
 		{"/countries/xx", 404, map[string]string{".lede": `no country or organisation with the code "xx"`}},
 		{"/compare", 200, map[string]string{".empty": "Choose 2 to 4", ".choice-grid li:nth-child(2) label": "Netherlands"}},
-		{"/compare?c=nl", 200, map[string]string{".empty": "Tick 1 to 3 more"}},
+		{"/compare?c=nl", 200, map[string]string{"#compare-error": "Tick 1 to 3 more"}},
 		{"/compare?c=nl&c=ca&c=gb&c=us&c=eu", 400, map[string]string{"#compare-error": "room for 4"}},
 		{"/compare?c=nl&c=zz", 400, map[string]string{".lede + p": `unknown country or organisation "zz"`}},
 		{"/compare?c=nl&c=ca&theme=due-diligence", 200, map[string]string{

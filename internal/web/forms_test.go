@@ -117,11 +117,11 @@ func TestCompareOneCountry(t *testing.T) {
 		t.Fatalf("/compare?c=nl: %d", rec.Code)
 	}
 	doc := mustDoc(t, rec)
-	msg := strings.Join(strings.Fields(doc.Find("main p.empty").Text()), " ")
+	msg := strings.Join(strings.Fields(doc.Find("main #compare-error").Text()), " ")
 	if !strings.Contains(msg, "You chose Netherlands. Tick 1 to 3 more") {
 		t.Errorf("message = %q", msg)
 	}
-	if doc.Find(`main p.empty a[href="/countries/nl"]`).Length() != 1 {
+	if doc.Find(`main #compare-error a[href="/countries/nl"]`).Length() != 1 {
 		t.Error("no link to /countries/nl")
 	}
 	if _, ok := doc.Find(`input[name=c][value=nl]`).Attr("checked"); !ok || doc.Find("details[open] fieldset").Length() != 1 {
