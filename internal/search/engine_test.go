@@ -468,3 +468,27 @@ func TestQueriesForQuestionsPreferFrameworks(t *testing.T) {
 		}
 	}
 }
+
+// Two words the corpus writes as one are found either way: "swiss universities" finds the
+// swissuniversities report as surely as the entries with both words.
+func TestJoinedWords(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"ch-report.md": guidance("Knowledge security report", "ch", "A report by swissuniversities on partnerships.", "## What it is\nA report by swissuniversities."),
+		"ch-other.md":  guidance("Export control guidance", "ch", "Swiss universities and export law.", "## What it is\nRules for universities."),
+		"de-unis.md":   guidance("Universities and partnerships", "de", "German universities weigh partnerships.", "## What it is\nUniversities."),
+		"at-unis.md":   guidance("Universities in Austria", "at", "Austrian universities.", "## What it is\nUniversities."),
+		"se-db.md":     guidance("Partner register", "se", "A database of foreign partners.", "## What it is\nA register."),
+	})
+	// An entry with only the joined word, and neither of the two, is found.
+	if got := ids(search(t, ix, Request{Query: "data base of partners"})); !slices.Contains(got, "se-db") || got[0] != "se-db" {
+		t.Errorf(`Search("data base of partners") = %v, want se-db first`, got)
+	}
+	got := ids(search(t, ix, Request{Query: "swiss universities"}))
+	if len(got) < 2 || !slices.Contains(got[:2], "ch-report") || !slices.Contains(got[:2], "ch-other") {
+		t.Errorf(`Search("swiss universities") = %v, want ch-report and ch-other first`, got)
+	}
+	// Not every pair of words is a corpus word: these stay two units.
+	if got := ids(search(t, ix, Request{Query: "export control"})); len(got) == 0 || got[0] != "ch-other" {
+		t.Errorf(`Search("export control") = %v`, got)
+	}
+}

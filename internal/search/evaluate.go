@@ -166,6 +166,15 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 			return nil, err
 		}
 		p := parts[i]
+		// A glossary phrase ("research security") is not a misspelt word, whatever the corpus's
+		// web addresses run together.
+		if j, _ := ix.concept(parts, i); i+1 < len(parts) && j == i {
+			if t := ix.joinedTerm(p, parts[i+1]); t != "" {
+				addUnit(ix.joinedUnit(p, parts[i+1], t, tm, sc), share(i, i+2))
+				i += 2
+				continue
+			}
+		}
 		switch {
 		case p.phrase:
 			u := sc.array()
@@ -234,6 +243,18 @@ func (ix *Index) wordUnit(p queryPart, tm *textMatch, sc *scratch) []float64 {
 			best(u, alt)
 		}
 	}
+	sc.release(alt)
+	return u
+}
+
+// joinedUnit matches two adjacent words that the corpus also writes as one ("swiss
+// universities", "swissuniversities"): the entries with both words, or with the one word t.
+func (ix *Index) joinedUnit(a, b queryPart, t string, tm *textMatch, sc *scratch) []float64 {
+	u := ix.wordUnit(a, tm, sc)
+	allOf(u, ix.wordUnit(b, tm, sc), sc)
+	alt := sc.array()
+	ix.addFields(alt, termLeaf(t), 1, tm, false)
+	best(u, alt)
 	sc.release(alt)
 	return u
 }

@@ -74,6 +74,24 @@ func (ix *Index) concept(parts []queryPart, i int) (int, string) {
 	return end, key
 }
 
+// joinedTerm is the corpus term that two adjacent words make when written as one, as
+// "swiss universities" makes swissuniversities; "" when the corpus has no such word, or either
+// part is a phrase or more than one word.
+func (ix *Index) joinedTerm(a, b queryPart) string {
+	if a.phrase || b.phrase || len(a.terms) != 1 || len(b.terms) != 1 || strings.ContainsAny(a.text+b.text, " -") {
+		return ""
+	}
+	l, ok := ix.leafOf(a.text + b.text)
+	if !ok || len(l.terms) != 1 {
+		return ""
+	}
+	t := l.terms[0]
+	if t == a.terms[0] || t == b.terms[0] || ix.dict.termDF(t) == 0 {
+		return ""
+	}
+	return t
+}
+
 // fuzzyAlternatives returns text with each word that occurs in at most fuzzyMaxDF entries
 // replaced by the nearest corpus words (by edit distance, see maxEdits), at most maxFuzzy
 // variants; none when every word is known.
