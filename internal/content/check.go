@@ -35,6 +35,13 @@ func checkEntry(e *Entry, now time.Time) []Problem {
 	if e.Kind == Topic && TopicVocab.Has(e.ID) && e.Title != TopicVocab.Label(e.ID) {
 		add(Error, e.Line("title"), "a topic's title is its name on every page: use %q, and give other wording in the body", TopicVocab.Label(e.ID))
 	}
+	for _, f := range e.FalseFriends {
+		for _, syn := range e.Synonyms {
+			if strings.EqualFold(syn, f.Phrase) {
+				add(Error, f.line, "%q is both a synonym and a false friend of this term: keep one", f.Phrase)
+			}
+		}
+	}
 	if e.Kind == Country && len(e.Countries) != 1 {
 		add(Error, e.Line("countries"), "a country profile covers exactly one jurisdiction")
 	}
@@ -153,6 +160,11 @@ func checkReferences(c *Corpus, e *Entry) []Problem {
 	}
 	if e.Source != "" {
 		want(e.Line("source"), "source", e.Source, Guidance)
+	}
+	for _, f := range e.FalseFriends {
+		if f.See != "" {
+			want(f.line, fmt.Sprintf("false friend %q: see", f.Phrase), f.See)
+		}
 	}
 	for _, q := range e.Questions {
 		if q.Concept != "" {

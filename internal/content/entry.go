@@ -38,6 +38,7 @@ type Entry struct {
 	Terms         []string
 	ContactPoint  string
 	Synonyms      []string
+	FalseFriends  []FalseFriend // a glossary term's look-alikes that mean something else
 	Date          string
 	Related       []string
 	Updated       string // the day the entry was added or last changed in substance
@@ -148,4 +149,14 @@ func Shorten(text string, max int) string {
 		}
 	}
 	return strings.TrimRight(text[:cut], ",.;: ") + "…"
+}
+
+// FalseFriend is a phrase that looks like a glossary term, or one of its synonyms, but names
+// something else: UK "safeguarding" is protection from harm, "Safeguarding Your Research" is
+// one country's portal. Search takes it literally instead of as the term.
+type FalseFriend struct {
+	Phrase string // as people type it
+	Means  string // what it means instead, in a sentence
+	See    string // the entry it names, if the corpus has one
+	line   int
 }

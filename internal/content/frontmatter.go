@@ -61,7 +61,7 @@ var (
 	fieldsInOrder = []string{"title", "original_title", "kind", "countries", "issuer", "type", "topics", "question",
 		"themes", "stages", "differentiates_stages", "phases", "audiences", "published", "date",
 		"source_url", "source_status", "source_checked", "archived_url", "language",
-		"last_verified", "status", "superseded_by", "terms", "contact_point", "member_of", "synonyms",
+		"last_verified", "status", "superseded_by", "terms", "contact_point", "member_of", "synonyms", "false_friends",
 		"report_section", "report_page", "source", "legal_effect", "export_control", "supersedes",
 		"summary", "questions", "categories", "approach", "applies_when", "notes", "related", "updated"}
 )
@@ -124,6 +124,7 @@ var fields = map[string]field{
 	"approach": {kinds: []Kind{Country}, decode: decodeApproach},
 	"synonyms": {list: true, kinds: []Kind{Term},
 		set: func(e *Entry, _ string, l []string) { e.Synonyms = l }},
+	"false_friends": {kinds: []Kind{Term}, decode: func(e *Entry, n *yaml.Node, _ time.Time, add adder) { decodeFalseFriends(e, n, add) }},
 	"date": {kinds: []Kind{Milestone}, required: []Kind{Milestone}, check: checkDate,
 		set: func(e *Entry, s string, _ []string) { e.Date = s }},
 	"source": {kinds: []Kind{Framework, TechList}, required: []Kind{Framework, TechList}, check: checkID,

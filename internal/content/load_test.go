@@ -239,3 +239,31 @@ func TestBodyLinks(t *testing.T) {
 		}
 	}
 }
+
+// A glossary term's false friends need a phrase and what it means, a see that exists, and may
+// not also be its synonyms.
+func TestFalseFriendsChecked(t *testing.T) {
+	head := "---\ntitle: Safeguarding science\nkind: term\nsynonyms: [safeguarding research]\nsummary: A name.\nfalse_friends:\n"
+	for _, test := range []struct {
+		items string
+		want  []string
+	}{
+		{"  - phrase: Safeguarding Your Research\n    means: A portal's name.\n    see: no-such-entry\n", []string{
+			`term-safeguarding-science.md:7: false friend "Safeguarding Your Research": see "no-such-entry" does not exist`}},
+		{"  - phrase: Safeguarding Your Research\n    means: A portal's name.\n  - phrase: safeguarding research\n    means: The same words.\n", []string{
+			`term-safeguarding-science.md:9: "safeguarding research" is both a synonym and a false friend of this term: keep one`}},
+		{"  - phrase: Safeguarding International Science\n", []string{
+			`term-safeguarding-science.md:7: false friend "Safeguarding International Science" needs means: what it means instead`}},
+		{"  - means: No phrase.\n", []string{
+			`term-safeguarding-science.md:7: a false friend needs a phrase: the look-alike as people type it`}},
+	} {
+		_, probs := load(t, map[string]string{"term-safeguarding-science.md": head + test.items + "---\nBody.\n"})
+		var got []string
+		for _, p := range probs {
+			got = append(got, p.String())
+		}
+		if !slices.Equal(got, test.want) {
+			t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(test.want, "\n"))
+		}
+	}
+}

@@ -444,3 +444,29 @@ func decodeCategories(e *Entry, n *yaml.Node, now time.Time, add adder) {
 		add(n.Line+1, "categories is empty")
 	}
 }
+
+// decodeFalseFriends reads a glossary term's false friends: phrase and means, and see when the
+// corpus has an entry for the thing the phrase names.
+func decodeFalseFriends(e *Entry, n *yaml.Node, add adder) {
+	if n.Kind != yaml.SequenceNode {
+		add(n.Line+1, "false_friends must be a list of maps, each with phrase and means")
+		return
+	}
+	for _, it := range n.Content {
+		m, ok := mapKeys(it, "false friend", []string{"phrase", "means", "see"}, add)
+		if !ok {
+			continue
+		}
+		f := FalseFriend{line: it.Line + 1}
+		f.Phrase = strings.TrimSpace(scalar(m["phrase"], "false friend phrase", add))
+		f.Means = strings.TrimSpace(scalar(m["means"], "false friend means", add))
+		f.See = strings.TrimSpace(scalar(m["see"], "false friend see", add))
+		if f.Phrase == "" {
+			add(f.line, "a false friend needs a phrase: the look-alike as people type it")
+		}
+		if f.Means == "" {
+			add(f.line, "false friend %q needs means: what it means instead", f.Phrase)
+		}
+		e.FalseFriends = append(e.FalseFriends, f)
+	}
+}

@@ -492,3 +492,39 @@ func TestJoinedWords(t *testing.T) {
 		t.Errorf(`Search("export control") = %v`, got)
 	}
 }
+
+// A glossary term's false friend is searched as the phrase it is, not as the term it looks
+// like: "safeguarding your research" finds the portal of that name first, not every entry
+// about safeguarding research.
+func TestFalseFriends(t *testing.T) {
+	fsys := fstest.MapFS{
+		"term-safeguarding-science.md": entry([][2]string{{"title", "Safeguarding science"}, {"kind", "term"},
+			{"synonyms", "[safeguarding research]"}, {"summary", "A name for the field."},
+			{"false_friends", "[{phrase: Safeguarding Your Research, means: A portal's name., see: ca-portal}]"}},
+			"Safeguarding science and safeguarding research are names for the field. Canada's portal is called Safeguarding Your Research."),
+		"ca-portal.md":  guidance("Safeguarding Your Research", "ca", "Canada's portal.", "## What it is\nA portal."),
+		"de-science.md": guidance("Safeguarding science in Germany", "de", "Safeguarding research in German universities.", "## What it is\nSafeguarding research."),
+		"nl-science.md": guidance("Safeguarding research at Dutch universities", "nl", "Safeguarding science.", "## What it is\nSafeguarding science."),
+	}
+	ix := mustMemory(t, fsys)
+	// …and not the entries that only speak of safeguarding research: the look-alike is not
+	// merged with the term.
+	if got := ids(search(t, ix, Request{Query: "safeguarding your research"})); len(got) == 0 || got[0] != "ca-portal" ||
+		slices.Contains(got, "nl-science") || slices.Contains(got, "de-science") {
+		t.Errorf(`Search("safeguarding your research") = %v, want ca-portal first and neither nl-science nor de-science`, got)
+	}
+	// The term itself still reaches its equivalents.
+	if got := ids(search(t, ix, Request{Query: "safeguarding science"})); !slices.Contains(got, "nl-science") || !slices.Contains(got, "de-science") {
+		t.Errorf(`Search("safeguarding science") = %v, want both entries that use the term`, got)
+	}
+	// Already quoted, or in the middle of other words, it is taken as typed.
+	for q, want := range map[string]string{
+		`portal "safeguarding your research"`:   `portal "safeguarding your research"`,
+		"the safeguarding your research portal": `the "safeguarding your research" portal`,
+		"safeguarding yours research":           "safeguarding yours research",
+	} {
+		if got := ix.thes.quoteFalseFriends(q); got != want {
+			t.Errorf("quoteFalseFriends(%q) = %q, want %q", q, got, want)
+		}
+	}
+}

@@ -33,7 +33,7 @@ type queryPart struct {
 // parse splits q into its parts and drops those the analyzer keeps nothing of (stop words).
 // Only the first maxParts count: a longer query is a pasted text, not a search.
 func (ix *Index) parse(q string) []queryPart {
-	split := splitQuery(q)
+	split := splitQuery(ix.thes.quoteFalseFriends(q))
 	out := split[:0]
 	for _, p := range split {
 		var words []string

@@ -2,8 +2,10 @@ package search
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/research-security-atlas/atlas/internal/content"
 )
@@ -22,6 +24,10 @@ type thesaurus struct {
 	maxTokens int               // the longest key, in terms
 	leaves    map[string]leaf   // phrase as written -> its terms and their positions
 	keys      map[string]string // phrase as written -> its key
+
+	// falseFriends are the glossary's look-alikes, lower case, longest first: a query that
+	// contains one searches it as a phrase, never as the glossary term it resembles.
+	falseFriends []string
 }
 
 type synGroup struct {
@@ -78,6 +84,9 @@ func newThesaurus(corpus *content.Corpus, analyze func(string) (leaf, bool), hit
 		if e.Kind != content.Term {
 			continue
 		}
+		for _, f := range e.FalseFriends {
+			t.falseFriends = append(t.falseFriends, strings.ToLower(f.Phrase))
+		}
 		g := synGroup{id: e.ID}
 		seen := map[string]bool{}
 		for _, text := range append(titleForms(e.Title), e.Synonyms...) {
@@ -99,7 +108,57 @@ func newThesaurus(corpus *content.Corpus, analyze func(string) (leaf, bool), hit
 		}
 		t.groups = append(t.groups, g)
 	}
+	slices.SortFunc(t.falseFriends, func(a, b string) int { return len(b) - len(a) })
 	return t
+}
+
+// quoteFalseFriends puts quotes around the false friends in q, outside quotes already there,
+// where they stand as whole words: "safeguarding your research portal" becomes
+// "\"safeguarding your research\" portal".
+func (t *thesaurus) quoteFalseFriends(q string) string {
+	if len(t.falseFriends) == 0 || !utf8.ValidString(q) {
+		return q
+	}
+	chunks := strings.Split(q, `"`)
+	for i := 0; i < len(chunks); i += 2 { // the even chunks are outside quotes
+		lower := strings.ToLower(chunks[i])
+		if len(lower) != len(chunks[i]) {
+			continue // a case change that alters lengths: leave the text as typed
+		}
+		for _, f := range t.falseFriends {
+			at := wordIndex(lower, f)
+			if at < 0 {
+				continue
+			}
+			chunks[i] = chunks[i][:at] + `"` + chunks[i][at:at+len(f)] + `"` + chunks[i][at+len(f):]
+			break // one per chunk: the quotes just added split it
+		}
+	}
+	return strings.Join(chunks, `"`)
+}
+
+// wordIndex is the index of the first occurrence of w in s that begins and ends at word
+// boundaries, or -1.
+func wordIndex(s, w string) int {
+	for from := 0; from <= len(s)-len(w); {
+		i := strings.Index(s[from:], w)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		before, after := rune(' '), rune(' ')
+		if i > 0 {
+			before, _ = utf8.DecodeLastRuneInString(s[:i])
+		}
+		if end := i + len(w); end < len(s) {
+			after, _ = utf8.DecodeRuneInString(s[end:])
+		}
+		if !unicode.IsLetter(before) && !unicode.IsDigit(before) && !unicode.IsLetter(after) && !unicode.IsDigit(after) {
+			return i
+		}
+		from = i + 1
+	}
+	return -1
 }
 
 // has reports whether key is a glossary phrase.

@@ -139,20 +139,32 @@ func (s *Server) handleAPITopic(c echo.Context) error {
 }
 
 type apiTerm struct {
-	ID        string   `json:"id"`
-	Term      string   `json:"term"`
-	Summary   string   `json:"summary,omitempty"`
-	Synonyms  []string `json:"synonyms"`
-	Countries []string `json:"countries"`
-	HTML      string   `json:"html"`
-	Href      string   `json:"href"`
+	ID       string   `json:"id"`
+	Term     string   `json:"term"`
+	Summary  string   `json:"summary,omitempty"`
+	Synonyms []string `json:"synonyms"`
+	// FalseFriends are look-alike phrases that mean something else; search takes them literally.
+	FalseFriends []apiFalseFriend `json:"false_friends"`
+	Countries    []string         `json:"countries"`
+	HTML         string           `json:"html"`
+	Href         string           `json:"href"`
+}
+
+type apiFalseFriend struct {
+	Phrase string `json:"phrase"`
+	Means  string `json:"means"`
+	See    string `json:"see,omitempty"`
 }
 
 func (s *Server) handleAPIGlossary(c echo.Context) error {
 	st := s.state()
 	out := []apiTerm{}
 	for _, t := range st.catalog.Terms {
-		out = append(out, apiTerm{ID: t.ID, Term: t.Title, Summary: t.Summary, Synonyms: nonNil(t.Synonyms),
+		ff := []apiFalseFriend{}
+		for _, f := range t.FalseFriends {
+			ff = append(ff, apiFalseFriend{Phrase: f.Phrase, Means: f.Means, See: f.See})
+		}
+		out = append(out, apiTerm{ID: t.ID, Term: t.Title, Summary: t.Summary, Synonyms: nonNil(t.Synonyms), FalseFriends: ff,
 			Countries: nonNil(t.Countries), HTML: string(t.HTML), Href: "/docs/" + t.ID})
 	}
 	return c.JSON(http.StatusOK, out)
