@@ -500,7 +500,7 @@ func TestFalseFriends(t *testing.T) {
 	fsys := fstest.MapFS{
 		"term-safeguarding-science.md": entry([][2]string{{"title", "Safeguarding science"}, {"kind", "term"},
 			{"synonyms", "[safeguarding research]"}, {"summary", "A name for the field."},
-			{"false_friends", "[{phrase: Safeguarding Your Research, means: A portal's name., see: ca-portal}]"}},
+			{"false_friends", "[{phrase: Safeguarding Your Research, means: A portal's name., see: ca-portal}, {phrase: safeguarding, means: Protection from harm.}]"}},
 			"Safeguarding science and safeguarding research are names for the field. Canada's portal is called Safeguarding Your Research."),
 		"ca-portal.md":  guidance("Safeguarding Your Research", "ca", "Canada's portal.", "## What it is\nA portal."),
 		"de-science.md": guidance("Safeguarding science in Germany", "de", "Safeguarding research in German universities.", "## What it is\nSafeguarding research."),
@@ -521,7 +521,10 @@ func TestFalseFriends(t *testing.T) {
 	for q, want := range map[string]string{
 		`portal "safeguarding your research"`:   `portal "safeguarding your research"`,
 		"the safeguarding your research portal": `the "safeguarding your research" portal`,
-		"safeguarding yours research":           "safeguarding yours research",
+		"safeguarding yours research":           `"safeguarding" yours research`,
+		// A one-word false friend inside the term it resembles is the term.
+		"safeguarding science at universities": "safeguarding science at universities",
+		"UK safeguarding policy":               `UK "safeguarding" policy`,
 	} {
 		if got := ix.thes.quoteFalseFriends(q); got != want {
 			t.Errorf("quoteFalseFriends(%q) = %q, want %q", q, got, want)

@@ -127,7 +127,7 @@ func (t *thesaurus) quoteFalseFriends(q string) string {
 		}
 		for _, f := range t.falseFriends {
 			at := wordIndex(lower, f)
-			if at < 0 {
+			if at < 0 || t.insidePhrase(lower, at, at+len(f)) {
 				continue
 			}
 			chunks[i] = chunks[i][:at] + `"` + chunks[i][at:at+len(f)] + `"` + chunks[i][at+len(f):]
@@ -135,6 +135,29 @@ func (t *thesaurus) quoteFalseFriends(q string) string {
 		}
 	}
 	return strings.Join(chunks, `"`)
+}
+
+// insidePhrase reports whether s[from:to] lies within a longer glossary phrase written in s:
+// the false friend "safeguarding" is not one inside "safeguarding science".
+func (t *thesaurus) insidePhrase(s string, from, to int) bool {
+	for text := range t.keys {
+		p := strings.ToLower(text)
+		if len(p) <= to-from {
+			continue
+		}
+		for at := 0; at <= len(s)-len(p); {
+			i := wordIndex(s[at:], p)
+			if i < 0 {
+				break
+			}
+			i += at
+			if i <= from && to <= i+len(p) {
+				return true
+			}
+			at = i + 1
+		}
+	}
+	return false
 }
 
 // wordIndex is the index of the first occurrence of w in s that begins and ends at word
