@@ -226,6 +226,25 @@ func (e *Entry) Matches(filters map[string][]string, skip string) bool {
 	return true
 }
 
+// CountFacets counts, for each of facets, the values of the entries that match the other
+// facets' selections: disjunctive counts, so that ticking a value still shows what its
+// neighbours would add. It is the list-sized form of the counts the search index keeps.
+func CountFacets(entries []*Entry, filters map[string][]string, facets []string) map[string]map[string]int {
+	out := make(map[string]map[string]int, len(facets))
+	for _, f := range facets {
+		n := map[string]int{}
+		for _, e := range entries {
+			if e.Matches(filters, f) {
+				for _, v := range e.FacetValues(f) {
+					n[v]++
+				}
+			}
+		}
+		out[f] = n
+	}
+	return out
+}
+
 // byNewest orders entries newest first, then by title.
 func byNewest(a, b *Entry) int {
 	return cmp.Or(strings.Compare(b.When(), a.When()), strings.Compare(a.Title, b.Title))

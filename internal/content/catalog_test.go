@@ -1,6 +1,7 @@
 package content
 
 import (
+	"maps"
 	"os"
 	"slices"
 	"testing"
@@ -63,4 +64,21 @@ func ids(es []*Entry) []string {
 		out = append(out, e.ID)
 	}
 	return out
+}
+
+// CountFacets counts each facet within the other facets' selections, not its own.
+func TestCountFacets(t *testing.T) {
+	entries := []*Entry{
+		{ID: "a", Kind: Guidance, Countries: []string{"nl"}, Themes: []string{"due-diligence"}},
+		{ID: "b", Kind: Guidance, Countries: []string{"ca"}, Themes: []string{"due-diligence", "export-control"}},
+		{ID: "c", Kind: Guidance, Countries: []string{"nl"}, Themes: []string{"export-control"}},
+	}
+	got := CountFacets(entries, map[string][]string{"country": {"nl"}, "theme": {"export-control"}}, []string{"country", "theme"})
+	// Countries among the export-control entries (b, c); themes among the Dutch ones (a, c).
+	if want := map[string]int{"ca": 1, "nl": 1}; !maps.Equal(got["country"], want) {
+		t.Errorf("country = %v, want %v", got["country"], want)
+	}
+	if want := map[string]int{"due-diligence": 1, "export-control": 1}; !maps.Equal(got["theme"], want) {
+		t.Errorf("theme = %v, want %v", got["theme"], want)
+	}
 }

@@ -7,7 +7,6 @@ package search
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -59,29 +58,26 @@ func newDocument(e *content.Entry) document {
 	terms = append(terms, e.Terms...)
 	terms = append(terms, e.Synonyms...)
 	d := document{
-		Kind:      string(e.Kind),
-		Title:     e.Title,
-		Original:  e.OriginalTitle,
-		Summary:   e.Summary,
-		Sections:  sectionTexts(e),
-		Meta:      strings.Join(meta, ". "),
-		Terms:     strings.Join(terms, ". "),
-		Tags:      tags(e),
-		Country:   e.Countries,
-		Topic:     e.Topics,
-		Theme:     e.Themes,
-		Stage:     e.StageFacet(),
-		Phase:     e.Phases,
-		Audience:  e.Audiences,
+		Kind:     string(e.Kind),
+		Title:    e.Title,
+		Original: e.OriginalTitle,
+		Summary:  e.Summary,
+		Sections: sectionTexts(e),
+		Meta:     strings.Join(meta, ". "),
+		Terms:    strings.Join(terms, ". "),
+		Tags:     tags(e),
+		// The facet values are content's (Entry.FacetValues), the one definition of them that
+		// the reading list and the exports filter by too.
+		Country:   e.FacetValues("country"),
+		Topic:     e.FacetValues("topic"),
+		Theme:     e.FacetValues("theme"),
+		Stage:     e.FacetValues("stage"),
+		Phase:     e.FacetValues("phase"),
+		Audience:  e.FacetValues("audience"),
+		Type:      e.FacetValues("type"),
+		Year:      e.FacetValues("year"),
 		Date:      e.When(),
 		TitleSort: strings.ToLower(e.Title),
-	}
-	// Single values go in as lists so that an entry without one indexes no term at all.
-	if e.Type != "" {
-		d.Type = []string{e.Type}
-	}
-	if y := e.Year(); y > 0 {
-		d.Year = []string{strconv.Itoa(y)}
 	}
 	return d
 }

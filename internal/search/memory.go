@@ -370,7 +370,7 @@ func (m *memory) newDocInfo(e *content.Entry) docInfo {
 		di.anchors = append(di.anchors, s.Anchor)
 	}
 	for i, f := range Facets {
-		for _, v := range facetOf(d, f) {
+		for _, v := range e.FacetValues(f) {
 			if v == "" || slices.Contains(di.facets[i], m.facets[i].id(v)) {
 				continue
 			}
@@ -378,31 +378,6 @@ func (m *memory) newDocInfo(e *content.Entry) docInfo {
 		}
 	}
 	return di
-}
-
-// facetOf is the values a document indexes for a facet.
-func facetOf(d document, f string) []string {
-	switch f {
-	case "country":
-		return d.Country
-	case "topic":
-		return d.Topic
-	case "theme":
-		return d.Theme
-	case "stage":
-		return d.Stage
-	case "phase":
-		return d.Phase
-	case "type":
-		return d.Type
-	case "audience":
-		return d.Audience
-	case "kind":
-		return []string{d.Kind}
-	case "year":
-		return d.Year
-	}
-	return nil
 }
 
 // prior is what an entry's score is multiplied by whatever the query: a superseded or withdrawn

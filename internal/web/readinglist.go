@@ -163,15 +163,7 @@ func (s *Server) searchReadingList(c echo.Context, rq *readingListQuery) error {
 // (disjunctive counts, as in search).
 func facetCountsFor(entries []*content.Entry, filters map[string][]string) map[string][]search.FacetCount {
 	out := map[string][]search.FacetCount{}
-	for _, f := range readingListFacets {
-		n := map[string]int{}
-		for _, e := range entries {
-			if e.Matches(filters, f) {
-				for _, v := range e.FacetValues(f) {
-					n[v]++
-				}
-			}
-		}
+	for f, n := range content.CountFacets(entries, filters, readingListFacets) {
 		for v, c := range n {
 			out[f] = append(out[f], search.FacetCount{Value: v, Count: c})
 		}
