@@ -226,3 +226,29 @@ func TestOneAddressPerThing(t *testing.T) {
 		}
 	}
 }
+
+// The glossary and a term's page list its false friends, linked to what they name, and the
+// API gives them.
+func TestFalseFriendsShown(t *testing.T) {
+	s := realCorpusServer(t)
+	for _, p := range []string{"/glossary", "/docs/term-safeguarding-science"} {
+		doc := mustDoc(t, get(t, s, p))
+		text := strings.Join(strings.Fields(doc.Find("main").Text()), " ")
+		if !strings.Contains(text, "Not to be confused with") || doc.Find(`main a[href="/docs/ca-safeguarding-your-research"]`).Length() == 0 {
+			t.Errorf("%s does not list the false friends of safeguarding science", p)
+		}
+	}
+	var terms []apiTerm
+	if err := json.Unmarshal(get(t, s, "/api/glossary").Body.Bytes(), &terms); err != nil {
+		t.Fatal(err)
+	}
+	for _, term := range terms {
+		if term.ID == "term-safeguarding-science" {
+			if len(term.FalseFriends) < 2 || term.FalseFriends[0].Means == "" {
+				t.Errorf("false_friends = %+v", term.FalseFriends)
+			}
+			return
+		}
+	}
+	t.Error("no term-safeguarding-science in /api/glossary")
+}
