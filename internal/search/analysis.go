@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/token/unicodenorm"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 )
@@ -26,6 +27,9 @@ const (
 	surfaceAnalyzer = "atlas_surface"
 	nfkdFilter      = "atlas_nfkd"
 	foldFilterName  = "atlas_fold"
+	// nativeFieldAnalyzer splits the native field, whose text is terms made by a language's
+	// analyzer (native.go), at spaces and changes nothing else.
+	nativeFieldAnalyzer = "atlas_native"
 )
 
 func init() {
@@ -51,6 +55,12 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 		"token_filters": []any{
 			en.PossessiveName, lowercase.Name, nfkdFilter, foldFilterName, en.StopName, porter.Name,
 		},
+	}); err != nil {
+		return err
+	}
+	if err := m.AddCustomAnalyzer(nativeFieldAnalyzer, map[string]any{
+		"type":      custom.Name,
+		"tokenizer": whitespace.Name,
 	}); err != nil {
 		return err
 	}

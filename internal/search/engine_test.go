@@ -531,3 +531,29 @@ func TestFalseFriends(t *testing.T) {
 		}
 	}
 }
+
+// An original title is also analysed in its own language: the Swedish plural "lagar" finds a
+// title with "lag", which the English analysis keeps apart, and a German stop word in a query
+// matches nothing there.
+func TestNativeAnalysis(t *testing.T) {
+	in := func(f *fstest.MapFile, lang string) *fstest.MapFile {
+		f.Data = []byte(strings.Replace(string(f.Data), "language: en\n", "language: "+lang+"\n", 1))
+		return f
+	}
+	ix := mustMemory(t, fstest.MapFS{
+		"se-fdi.md": in(guidance("Swedish investment screening act", "se", "Screening of foreign direct investment.", "## What it is\nAn act.",
+			[2]string{"original_title", `"Lag om granskning av utländska direktinvesteringar"`}), "sv"),
+		"de-guide.md": in(guidance("German guidance", "de", "Guidance for universities.", "## What it is\nGuidance.",
+			[2]string{"original_title", `"Leitfaden zur Wissenschaftsfreiheit"`}), "de"),
+		"gb-guide.md": guidance("Law for universities", "gb", "Guidance.", "## What it is\nGuidance."),
+	})
+	if got := ids(search(t, ix, Request{Query: "lagar"})); len(got) == 0 || got[0] != "se-fdi" {
+		t.Errorf(`Search("lagar") = %v, want se-fdi first`, got)
+	}
+	if got := nativeText("der Leitfaden zur Wissenschaftsfreiheit", "de"); strings.Contains(got, "der") || !strings.Contains(got, "leitfad") {
+		t.Errorf(`nativeText(German) = %q, want stems without the stop word`, got)
+	}
+	if got := nativeText("Lag om granskning", "en"); got != "" {
+		t.Errorf(`nativeText(English) = %q, want "" (the other fields are English already)`, got)
+	}
+}

@@ -19,7 +19,7 @@ import (
 // document's own language (original), for queries in that language.
 var fieldBoosts = [numFields]float64{
 	fieldTitle: 3, fieldSummary: 2, fieldTerms: 1, fieldSections: 0.85, fieldTags: 0.75, fieldMeta: 0.1,
-	fieldOriginal: 2,
+	fieldOriginal: 2, fieldNative: 2,
 }
 
 // Ranking weights, tuned against testdata/judgments.json (see docs/search.md).
@@ -243,6 +243,11 @@ func (ix *Index) wordUnit(p queryPart, tm *textMatch, sc *scratch) []float64 {
 			best(u, alt)
 		}
 	}
+	// The word as each language of the original titles analyses it, in those titles.
+	for _, t := range ix.native.terms(p.text) {
+		ix.mem.add(alt, termLeaf(t), fieldNative, fieldBoosts[fieldNative]*formScale)
+		best(u, alt)
+	}
 	sc.release(alt)
 	return u
 }
@@ -359,7 +364,9 @@ func (ix *Index) conceptUnit(parts []queryPart, key string, share float64, named
 func (ix *Index) addFields(acc []float64, l leaf, scale float64, tm *textMatch, skipTerms bool) {
 	tm.leaves = append(tm.leaves, l)
 	for f := range numFields {
-		if skipTerms && field(f) == fieldTerms {
+		// The native field holds other languages' stems: only nativeTerms look there, or the
+		// original title would count twice.
+		if skipTerms && field(f) == fieldTerms || field(f) == fieldNative {
 			continue
 		}
 		ix.mem.add(acc, l, field(f), fieldBoosts[f]*scale)

@@ -38,6 +38,7 @@ type Index struct {
 	qs      *guidingQuestions
 	dict    *dictionary
 	suggest *suggester
+	native  nativeIndex // the terms of the original titles as their languages analyse them
 }
 
 // newIndex wraps an open bleve index built from corpus, reading its postings into memory.
@@ -72,6 +73,7 @@ func newIndex(idx bleve.Index, path, fp string, corpus *content.Corpus) (*Index,
 		ix.dict.addDocument(words, termOf)
 	}
 	ix.dict.finish()
+	ix.native = newNativeIndex(corpus)
 	ix.thes = newThesaurus(corpus, ix.leafOf, ix.phraseHits)
 	ix.juris = newJurisdictions(corpus, ix.leafOf)
 	ix.qs = newGuidingQuestions(ix.terms)

@@ -19,7 +19,7 @@ import (
 
 // schemaVersion changes whenever the documents built from entries change shape or meaning, so
 // that indexes built by an older program are rebuilt.
-const schemaVersion = "6"
+const schemaVersion = "7"
 
 // Facets are the facet fields of the contract, in display order. Each is a keyword field in the
 // index under the same name.
@@ -30,6 +30,7 @@ type document struct {
 	Kind      string   `json:"kind"`
 	Title     string   `json:"title"`
 	Original  string   `json:"original"`
+	Native    string   `json:"native"` // Original analysed in its own language: see native.go
 	Summary   string   `json:"summary"`
 	Sections  []string `json:"sections"`
 	Meta      string   `json:"meta"`
@@ -61,6 +62,7 @@ func newDocument(e *content.Entry) document {
 		Kind:     string(e.Kind),
 		Title:    e.Title,
 		Original: e.OriginalTitle,
+		Native:   nativeText(e.OriginalTitle, e.Language),
 		Summary:  e.Summary,
 		Sections: sectionTexts(e),
 		Meta:     strings.Join(meta, ". "),
@@ -148,6 +150,9 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt("title", text())
 	doc.AddFieldMappingsAt("original", text())
+	native := text()
+	native.Analyzer = nativeFieldAnalyzer // the terms are made already: split them, no more
+	doc.AddFieldMappingsAt("native", native)
 	doc.AddFieldMappingsAt("summary", text())
 	doc.AddFieldMappingsAt("sections", text())
 	doc.AddFieldMappingsAt("meta", text())

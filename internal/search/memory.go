@@ -36,10 +36,11 @@ const (
 	fieldTags
 	fieldMeta
 	fieldOriginal // the title in the document's own language
+	fieldNative   // the same, analysed in that language (native.go)
 	numFields
 )
 
-var fieldNames = [numFields]string{"title", "summary", "terms", "sections", "tags", "meta", "original"}
+var fieldNames = [numFields]string{"title", "summary", "terms", "sections", "tags", "meta", "original", "native"}
 
 // loc is one occurrence of a term in a field.
 type loc struct {
