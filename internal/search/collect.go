@@ -22,11 +22,24 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 	var counts []int
 	hits := sc.hits[:0]
 	total := 0
-	if tm == nil && f == nil && in == nil {
+	var pass bitset // the entries that pass, when the facets are counted by bitsets
+	switch {
+	case tm == nil && f == nil && in == nil:
 		// Browsing everything: every entry is a hit, and the counts are those of every entry,
 		// made once (see allCounts).
 		counts, total = m.allCounts(), len(m.docs)
-	} else {
+	case in == nil && !slices.Contains(r.Reach, "int") && m.countsByBits(tm):
+		counts, pass = m.countBits(tm, f, sc)
+		total = pass.count()
+		if tm != nil {
+			for _, n := range tm.scores.on {
+				if s := tm.scores.v[n]; s > 0 && pass.has(n) {
+					hits = append(hits, scored{n, s})
+				}
+			}
+		}
+		sc.hits = hits
+	default:
 		counts = sc.counts(m.facetOffset[len(Facets)])
 		count := func(d *docInfo, only int) {
 			for i, vs := range d.facets {
@@ -38,16 +51,9 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 				}
 			}
 		}
-		// The empty query needs no list of hits: its page is read off a precomputed order.
-		for n := range m.docs {
+		visit := func(n int32, s float64) {
 			if in != nil && !in[n] {
-				continue
-			}
-			s := 1.0
-			if tm != nil {
-				if s = tm.scores[n]; s <= 0 {
-					continue
-				}
+				return
 			}
 			d := &m.docs[n]
 			fails, facet := f.fails(d)
@@ -59,10 +65,23 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 				count(d, -1)
 				total++
 				if tm != nil {
-					hits = append(hits, scored{int32(n), s})
+					hits = append(hits, scored{n, s})
 				}
 			case 1:
 				count(d, facet)
+			}
+		}
+		if tm != nil {
+			// Only the entries the query wrote a score for can match.
+			for _, n := range tm.scores.on {
+				if s := tm.scores.v[n]; s > 0 {
+					visit(n, s)
+				}
+			}
+		} else {
+			// The empty query needs no list of hits: its page is read off a precomputed order.
+			for n := range m.docs {
+				visit(int32(n), 1)
 			}
 		}
 		sc.hits = hits
@@ -101,6 +120,9 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 	var page []scored
 	if tm == nil {
 		page = m.browsePage(r.Sort, from, r.Size, func(n int32) bool {
+			if pass != nil {
+				return pass.has(n)
+			}
 			if in != nil && !in[n] {
 				return false
 			}
@@ -119,6 +141,100 @@ func (ix *Index) collect(tm *textMatch, r Request, sc *scratch) *Results {
 		}
 	}
 	return out
+}
+
+// valueSet is the bitset of the entries with the value v of facet, nil when none has it.
+func (m *memory) valueSet(facet, v string) bitset {
+	i := slices.Index(Facets, facet)
+	if i < 0 {
+		return nil
+	}
+	id, ok := m.facets[i].ids[v]
+	if !ok {
+		return nil
+	}
+	return m.valueBits[m.facetOffset[i]+int(id)]
+}
+
+// counting is how collect counts facets: by the cheaper way for the request, or, to test one
+// against the other, always hit by hit or always by bitsets.
+type counting uint8
+
+const (
+	countAuto counting = iota
+	countPerHit
+	countByBits
+)
+
+// countsByBits reports whether the facets of what tm matches (every entry, when tm is nil) are
+// cheaper to count by the values' bitsets than hit by hit: each value's bitset costs a word per
+// 64 entries, each hit its number of values.
+func (m *memory) countsByBits(tm *textMatch) bool {
+	switch m.counting {
+	case countPerHit:
+		return false
+	case countByBits:
+		return true
+	}
+	hits := len(m.docs)
+	if tm != nil {
+		hits = len(tm.scores.on)
+	}
+	return float64(hits)*m.valuesPerDoc > float64(len(m.valueBits)*((len(m.docs)+63)/64))
+}
+
+// countBits counts the facets as collect does hit by hit, with bitsets: an entry that passes
+// every selection counts for every facet, one that fails only facet i's selection for facet i.
+// It returns the counts and the entries that pass.
+func (m *memory) countBits(tm *textMatch, f filter, sc *scratch) ([]int, bitset) {
+	matched := sc.bitset(0, len(m.docs))
+	if tm == nil {
+		matched.fill(len(m.docs))
+	} else {
+		clear(matched)
+		for _, n := range tm.scores.on {
+			if tm.scores.v[n] > 0 {
+				matched.add(n)
+			}
+		}
+	}
+	pass := sc.bitset(1, len(m.docs))
+	pass.copyOf(matched)
+	sel := make([]bitset, len(Facets))
+	for i, vs := range f {
+		if vs == nil {
+			continue
+		}
+		sel[i] = sc.bitset(2+i, len(m.docs))
+		clear(sel[i])
+		for v, on := range vs {
+			if on {
+				sel[i].or(m.valueBits[m.facetOffset[i]+v])
+			}
+		}
+		pass.and(sel[i])
+	}
+	counts := sc.counts(m.facetOffset[len(Facets)])
+	onlyFails := sc.bitset(2+len(Facets), len(m.docs))
+	for i := range Facets {
+		base := pass
+		if sel[i] != nil {
+			// The entries that fail facet i's selection and no other.
+			onlyFails.copyOf(matched)
+			onlyFails.andNot(sel[i])
+			for j, s := range sel {
+				if j != i && s != nil {
+					onlyFails.and(s)
+				}
+			}
+			onlyFails.or(pass)
+			base = onlyFails
+		}
+		for k := m.facetOffset[i]; k < m.facetOffset[i+1]; k++ {
+			counts[k] = base.countAnd(m.valueBits[k])
+		}
+	}
+	return counts, pass
 }
 
 // filter is a request's facet selections: for each facet with a selection (in the order of
@@ -217,8 +333,8 @@ func (ix *Index) count(tm *textMatch, r Request) int {
 	f := ix.filter(r)
 	in := ix.mem.only(r.IDs)
 	n := 0
-	for d, s := range tm.scores {
-		if s > 0 && (in == nil || in[d]) {
+	for _, d := range tm.scores.on {
+		if s := tm.scores.v[d]; s > 0 && (in == nil || in[d]) {
 			if fails, _ := f.fails(&ix.mem.docs[d]); fails == 0 && !outOfReach(&ix.mem.docs[d], r) {
 				n++
 			}

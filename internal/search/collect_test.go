@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -36,7 +37,13 @@ func TestTopK(t *testing.T) {
 // TestSuggestAsScan checks that the suggestions read off the sorted words are those a scan of
 // every title and synonym gives, in the same order, for prefixes of one and two words.
 func TestSuggestAsScan(t *testing.T) {
-	ix := mustFullIndex(t)
+	_, real := realMemory(t)
+	for _, ix := range []*Index{mustFullIndex(t), real} {
+		suggestAsScan(t, ix)
+	}
+}
+
+func suggestAsScan(t *testing.T, ix *Index) {
 	sg := ix.suggest
 	scan := func(prefix string, limit int) []Suggestion {
 		p := prefixWords(prefix)
@@ -91,17 +98,38 @@ func TestSuggestAsScan(t *testing.T) {
 		}
 	}
 	prefixes["Über"], prefixes["über"] = true, true
-	n := 0
-	for p := range prefixes {
-		for _, limit := range []int{3, 10} {
-			got, err := ix.Suggest(context.Background(), p, limit)
-			if err != nil {
-				t.Fatal(err)
+	// Prefixes as typed with their accents ("sé", "séc"), which a list made for the folded
+	// prefix does not answer.
+	for _, it := range sg.items {
+		for _, w := range strings.Fields(it.lower) {
+			if r := []rune(w); len(r) != len(w) {
+				for n := 1; n <= min(len(r), 4); n++ {
+					prefixes[string(r[:n])] = true
+				}
 			}
-			if want := scan(p, limit); !slices.Equal(got, want) {
-				t.Errorf("%q (limit %d): got %v, want %v", p, limit, got, want)
-				if n++; n > 5 {
-					t.FailNow()
+		}
+	}
+	n := 0
+	// As built, where the fixture's runs are short, then with a list made for every prefix.
+	for _, long := range []int{longRun, 1} {
+		sg.precompute(long)
+		if long == 1 && len(sg.top) < 100 {
+			t.Fatalf("lists for only %d prefixes", len(sg.top))
+		}
+		for p := range prefixes {
+			if len(prefixWords(p)) == 0 {
+				continue // punctuation: Suggest answers nothing
+			}
+			for _, limit := range []int{3, 10, maxSuggest} {
+				got, err := ix.Suggest(context.Background(), p, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := scan(p, limit); !slices.Equal(got, want) {
+					t.Errorf("%q (limit %d, lists from runs of %d): got %v, want %v", p, limit, long, got, want)
+					if n++; n > 5 {
+						t.FailNow()
+					}
 				}
 			}
 		}
@@ -144,5 +172,52 @@ func TestBrowsePages(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestFacetCountsByBits checks that counting facets with the values' bitsets gives what
+// counting hit by hit gives (totals, disjunctive counts, hits and their order), with and
+// without a query, for selections in one facet and in several.
+func TestFacetCountsByBits(t *testing.T) {
+	_, ix := realMemory(t)
+	defer func() { ix.mem.counting = countAuto }()
+	ctx := context.Background()
+	filters := []map[string][]string{
+		nil,
+		{"country": {"nl"}},
+		{"country": {"nl", "de"}},
+		{"country": {"nl"}, "theme": {"due-diligence"}},
+		{"kind": {"guidance"}, "stage": {"basic"}, "year": {"2024", "2023"}},
+		{"country": {"xx"}}, // a value no entry has
+	}
+	n := 0
+	for _, q := range []string{"", "research security", "export control", "partner screening", "training for researchers"} {
+		for _, f := range filters {
+			for _, sort := range []string{SortRelevance, SortNewest, SortTitle} {
+				for _, page := range []int{1, 2} {
+					r := Request{Query: q, Filters: f, Sort: sort, Page: page, Size: 20}
+					ix.mem.counting = countPerHit
+					want, err := ix.Search(ctx, r)
+					if err != nil {
+						t.Fatal(err)
+					}
+					ix.mem.counting = countByBits
+					got, err := ix.Search(ctx, r)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want.Took, got.Took = 0, 0
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("%+v:\nby bits  %d hits, %v\nper hit  %d hits, %v", r, got.Total, got.Facets, want.Total, want.Facets)
+					}
+					if want.Total > 0 {
+						n++
+					}
+				}
+			}
+		}
+	}
+	if n < 60 {
+		t.Errorf("only %d of the requests found anything: the comparison tests little", n)
 	}
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -555,5 +556,68 @@ func TestNativeAnalysis(t *testing.T) {
 	}
 	if got := nativeText("Lag om granskning", "en"); got != "" {
 		t.Errorf(`nativeText(English) = %q, want "" (the other fields are English already)`, got)
+	}
+}
+
+// TestPhraseWalkAsScan checks the merge walk over a phrase's occurrences against a scan of
+// every pair of occurrences: the same documents with the same counts in every field, and, when
+// only the first occurrence is looked for, the same documents.
+func TestPhraseWalkAsScan(t *testing.T) {
+	_, ix := realMemory(t)
+	m := ix.mem
+	n := 0
+	for _, q := range []string{"research security", "knowledge security", "export control", "due diligence",
+		"foreign interference in research", "as open as possible as closed as necessary", "security security",
+		"national security", "research and innovation", "security of research"} {
+		l, ok := ix.leafOf(q)
+		if !ok || len(l.terms) < 2 {
+			t.Fatalf("%q: not a phrase", q)
+		}
+		for f := range numFields {
+			want := map[int32]int{}
+			lists := make([]*postingList, len(l.terms))
+			for i, term := range l.terms {
+				if tp := m.terms[term]; tp != nil {
+					lists[i] = tp.fields[f]
+				}
+			}
+			if !slices.Contains(lists, nil) {
+				for i, d := range lists[0].docs {
+					for _, o := range lists[0].occurrences(i) {
+						all := true
+						for k := 1; k < len(lists); k++ {
+							j := lists[k].find(d)
+							if j < 0 || !slices.ContainsFunc(lists[k].occurrences(j), func(x loc) bool {
+								return x.section == o.section && x.pos == o.pos+l.rel[k]-l.rel[0]
+							}) {
+								all = false
+								break
+							}
+						}
+						if all {
+							want[d]++
+						}
+					}
+				}
+			}
+			got, once := map[int32]int{}, map[int32]int{}
+			m.each(l, field(f), func(d int32, tf int) { got[d] = tf })
+			m.walk(l, field(f), true, func(d int32, tf int) { once[d] = tf })
+			if !maps.Equal(got, want) {
+				t.Errorf("%q in %s: %d documents, want %d", q, fieldNames[f], len(got), len(want))
+			}
+			for d := range want {
+				if once[d] != 1 {
+					t.Errorf("%q in %s, first occurrence only: document %d has %d", q, fieldNames[f], d, once[d])
+				}
+			}
+			if len(once) != len(want) {
+				t.Errorf("%q in %s, first occurrence only: %d documents, want %d", q, fieldNames[f], len(once), len(want))
+			}
+			n += len(want)
+		}
+	}
+	if n < 500 {
+		t.Errorf("only %d phrase matches: the comparison tests little", n)
 	}
 }

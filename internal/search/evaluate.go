@@ -83,7 +83,7 @@ var askQuestionWords = map[string]bool{
 // textMatch is what a query's text makes of the entries: each one's score (0 where it does
 // not match), and the words and phrases whose occurrences a snippet marks.
 type textMatch struct {
-	scores []float64
+	scores *docScores
 	leaves []leaf
 	sc     *scratch
 }
@@ -140,12 +140,12 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 	covered := sc.array() // the query's weight in the units matched, per entry
 	nunits := 0
 	unitWeight := 0.0
-	addUnit := func(u []float64, w float64) {
-		for d, s := range u {
-			if s > 0 {
-				scores[d] += s
-				matched[d]++
-				covered[d] += w
+	addUnit := func(u *docScores, w float64) {
+		for _, d := range u.on {
+			if s := u.v[d]; s > 0 {
+				scores.add(d, s)
+				matched.add(d, 1)
+				covered.add(d, w)
 			}
 		}
 		sc.release(u)
@@ -204,20 +204,20 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 	}
 	need := float64(minMatch(nunits))
 	norm := textScale / total
-	for d := range scores {
-		if matched[d] < need {
-			scores[d] = 0
+	for _, d := range scores.on {
+		if matched.v[d] < need {
+			scores.v[d] = 0
 			continue
 		}
 		// The share of the query matched counts each unit by its weight, so that an entry
 		// with the query's rare words passes one with as many of its common ones.
 		// (math.Pow is skipped for the entries with every unit, most of a broad query's hits.)
 		c := 1.0
-		if covered[d] < unitWeight {
-			c = math.Pow(covered[d]/unitWeight, coveragePower)
+		if covered.v[d] < unitWeight {
+			c = math.Pow(covered.v[d]/unitWeight, coveragePower)
 		}
-		scores[d] *= norm * c
-		scores[d] += fixed[d]
+		scores.v[d] *= norm * c
+		scores.v[d] += fixed.v[d]
 	}
 	sc.release(matched, fixed, covered)
 	ix.addBonuses(q, parts, weights, total, jurisOf, scores, tm)
@@ -229,7 +229,7 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 // its pieces, so "dual-use" and "dual use" find the same entries. A word also matches, at lower
 // weights, the other forms of it the stemmer misses, and, when the corpus (almost) does not
 // have it, the corpus words nearest to it. The unit scores the best of these.
-func (ix *Index) wordUnit(p queryPart, tm *textMatch, sc *scratch) []float64 {
+func (ix *Index) wordUnit(p queryPart, tm *textMatch, sc *scratch) *docScores {
 	u := sc.array()
 	alt := sc.array()
 	ix.addFields(u, p.leaf, 1, tm, false)
@@ -254,7 +254,7 @@ func (ix *Index) wordUnit(p queryPart, tm *textMatch, sc *scratch) []float64 {
 
 // joinedUnit matches two adjacent words that the corpus also writes as one ("swiss
 // universities", "swissuniversities"): the entries with both words, or with the one word t.
-func (ix *Index) joinedUnit(a, b queryPart, t string, tm *textMatch, sc *scratch) []float64 {
+func (ix *Index) joinedUnit(a, b queryPart, t string, tm *textMatch, sc *scratch) *docScores {
 	u := ix.wordUnit(a, tm, sc)
 	allOf(u, ix.wordUnit(b, tm, sc), sc)
 	alt := sc.array()
@@ -268,7 +268,7 @@ func (ix *Index) joinedUnit(a, b queryPart, t string, tm *textMatch, sc *scratch
 // if they had the name in their title and summary, whatever they say (the findings' titles all
 // start with their country's name), and other entries by where they mention it. weight is the
 // name's share of the query.
-func (ix *Index) jurisdictionUnit(parts []queryPart, codes []string, weight float64, tm *textMatch, sc *scratch) []float64 {
+func (ix *Index) jurisdictionUnit(parts []queryPart, codes []string, weight float64, tm *textMatch, sc *scratch) *docScores {
 	u := ix.wordUnit(parts[0], tm, sc)
 	for _, p := range parts[1:] {
 		allOf(u, ix.wordUnit(p, tm, sc), sc)
@@ -276,11 +276,7 @@ func (ix *Index) jurisdictionUnit(parts []queryPart, codes []string, weight floa
 	// An entry about several jurisdictions is each one's only in part: a glossary term used
 	// in eight countries is not an entry of any of them the way a country's own guideline is.
 	j := jurisdictionScale * weight
-	for d := range u {
-		if doc := &ix.mem.docs[d]; doc.of(codes) {
-			u[d] = j / float64(len(doc.countries))
-		}
-	}
+	ix.mem.eachOf(codes, func(d int32) { u.set(d, j/float64(len(ix.mem.docs[d].countries))) })
 	return u
 }
 
@@ -290,7 +286,7 @@ func (ix *Index) jurisdictionUnit(parts []queryPart, codes []string, weight floa
 // entries of a jurisdiction the query names, that jurisdiction's own terms for the field count
 // as the term as typed. Fixed bonuses go to fixed, which is added to the text score after it is
 // scaled.
-func (ix *Index) conceptUnit(parts []queryPart, key string, share float64, named []string, fixed []float64, tm *textMatch, sc *scratch) []float64 {
+func (ix *Index) conceptUnit(parts []queryPart, key string, share float64, named []string, fixed *docScores, tm *textMatch, sc *scratch) *docScores {
 	typed := ix.wordUnit(parts[0], tm, sc)
 	nterms := len(parts[0].terms)
 	for _, p := range parts[1:] {
@@ -298,7 +294,7 @@ func (ix *Index) conceptUnit(parts []queryPart, key string, share float64, named
 		allOf(typed, ix.wordUnit(p, tm, sc), sc)
 	}
 	u := sc.array()
-	copy(u, typed)
+	u.copyFrom(typed)
 	alts := ix.thes.alternatives(key, maxAlternatives)
 	if len(alts) > 0 {
 		// The equivalents of a corrected typo are as uncertain as the correction.
@@ -317,9 +313,9 @@ func (ix *Index) conceptUnit(parts []queryPart, key string, share float64, named
 		// A fixed bonus for the term as typed keeps the entries that have it above those that
 		// have only an equivalent; it is the term's share (by rarity) of the query's bonus, so
 		// that in a longer query it does not outweigh the other words.
-		for d, s := range typed {
-			if s > 0 {
-				fixed[d] += typedTermBonus * share
+		for _, d := range typed.on {
+			if typed.v[d] > 0 {
+				fixed.add(d, typedTermBonus*share)
 			}
 		}
 	}
@@ -339,9 +335,9 @@ func (ix *Index) conceptUnit(parts []queryPart, key string, share float64, named
 		for _, l := range nat {
 			ix.addFields(alt, l, 1, tm, true)
 		}
-		for d, s := range alt {
-			if s > u[d] && ix.mem.docs[d].of([]string{c}) {
-				u[d] = s
+		for _, d := range alt.on {
+			if s := alt.v[d]; s > u.v[d] && ix.mem.docs[d].of([]string{c}) {
+				u.set(d, s)
 			}
 		}
 		sc.release(alt)
@@ -349,9 +345,9 @@ func (ix *Index) conceptUnit(parts []queryPart, key string, share float64, named
 	if nterms > 1 {
 		ph := sc.array()
 		ix.addFields(ph, joinLeaves(parts), phraseScale, tm, false)
-		for d, s := range ph {
-			if u[d] > 0 {
-				u[d] += s
+		for _, d := range ph.on {
+			if u.v[d] > 0 {
+				u.v[d] += ph.v[d]
 			}
 		}
 		sc.release(ph)
@@ -361,7 +357,7 @@ func (ix *Index) conceptUnit(parts []queryPart, key string, share float64, named
 
 // addFields adds l's BM25 score in every field, weighted by the field's boost times scale, to
 // acc; skipTerms leaves out the terms field. l's occurrences will be marked in snippets.
-func (ix *Index) addFields(acc []float64, l leaf, scale float64, tm *textMatch, skipTerms bool) {
+func (ix *Index) addFields(acc *docScores, l leaf, scale float64, tm *textMatch, skipTerms bool) {
 	tm.leaves = append(tm.leaves, l)
 	for f := range numFields {
 		// The native field holds other languages' stems: only nativeTerms look there, or the
@@ -374,22 +370,22 @@ func (ix *Index) addFields(acc []float64, l leaf, scale float64, tm *textMatch, 
 }
 
 // best sets u to the higher of u and alt, entry by entry, and clears alt.
-func best(u, alt []float64) {
-	for d, s := range alt {
-		if s > u[d] {
-			u[d] = s
+func best(u, alt *docScores) {
+	for _, d := range alt.on {
+		if s := alt.v[d]; s > u.v[d] {
+			u.set(d, s)
 		}
 	}
-	clear(alt)
+	alt.reset()
 }
 
 // allOf keeps in u the entries that w matches too, adding w's score; w is released.
-func allOf(u, w []float64, sc *scratch) {
-	for d, s := range w {
-		if s > 0 && u[d] > 0 {
-			u[d] += s
+func allOf(u, w *docScores, sc *scratch) {
+	for _, d := range u.on {
+		if s := w.v[d]; s > 0 && u.v[d] > 0 {
+			u.v[d] += s
 		} else {
-			u[d] = 0
+			u.v[d] = 0
 		}
 	}
 	sc.release(w)
@@ -397,18 +393,18 @@ func allOf(u, w []float64, sc *scratch) {
 
 // addBonuses adds the fixed bonuses to the entries the text matches, applies the priors, and
 // lets milestones give way to the entries they date.
-func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, total float64, jurisOf [][]string, scores []float64, tm *textMatch) {
+func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, total float64, jurisOf [][]string, scores *docScores, tm *textMatch) {
 	m := ix.mem
 	sc := tm.sc
 	bonus := sc.array()
 	defer sc.release(bonus)
 	add := func(c float64) {
-		for d, b := range bonus {
-			if b > 0 && scores[d] > 0 {
-				scores[d] += c
+		for _, d := range bonus.on {
+			if bonus.v[d] > 0 && scores.v[d] > 0 {
+				scores.v[d] += c
 			}
 		}
-		clear(bonus)
+		bonus.reset()
 	}
 	nterms := 0
 	for _, p := range parts {
@@ -429,17 +425,13 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 			m.mark(bonus, termLeaf(t), 1, fieldTitle, fieldOriginal)
 		}
 		if codes := jurisOf[i]; codes != nil {
-			for d := range bonus {
-				if m.docs[d].of(codes) {
-					bonus[d] = 1
-				}
-			}
+			m.eachOf(codes, func(d int32) { bonus.set(d, 1) })
 		}
 		add(titleWordsBonus * weights[i] / total)
 		// A word that is the acronym a title gives in parentheses names that entry.
 		if len(p.fixedTerms) == 1 {
 			for _, d := range m.acronyms[p.fixedTerms[0]] {
-				bonus[d] = 1
+				bonus.set(d, 1)
 			}
 			add(acronymBonus * weights[i] / total)
 		}
@@ -458,46 +450,52 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 		add(titlePairBonus * (weights[i] + weights[i+1]) / total)
 	}
 	if q, cover := ix.askedQuestion(parts, weights, total); q != "" {
-		for d := range scores {
-			if scores[d] > 0 && m.docs[d].question == q {
-				scores[d] += questionBonus * cover
+		for _, d := range scores.on {
+			if scores.v[d] > 0 && m.docs[d].question == q {
+				scores.v[d] += questionBonus * cover
 			}
 		}
 	}
 	exact := strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(q, `"`, " ")), " "))
 	for _, d := range m.titles[exact] {
-		if scores[d] > 0 {
-			scores[d] += exactTitleBonus
+		if scores.v[d] > 0 {
+			scores.v[d] += exactTitleBonus
 		}
 	}
 	asks, types := askedTypes(parts)
+	// The entries of each type asked for, from the type facet's bitsets (nil for a type no
+	// entry has).
+	typeBits := make([]bitset, len(types))
+	for i, t := range types {
+		typeBits[i] = m.valueSet("type", t)
+	}
 	question := isQuestion(q)
 	asksQuestions := slices.ContainsFunc(parts, func(p queryPart) bool { return askQuestionWords[strings.ToLower(p.fixed)] })
-	for d := range scores {
-		if scores[d] <= 0 {
+	for _, d := range scores.on {
+		if scores.v[d] <= 0 {
 			continue
 		}
-		doc := &m.docs[d]
-		if question {
-			scores[d] *= questionKindPrior(doc.kind)
+		rk := &m.rank[d]
+		if question && rk.kind == rankDefinition {
+			scores.v[d] *= questionDefinitionPrior
 		}
-		if asksQuestions && doc.kind == "framework" {
-			scores[d] += frameworkBonus
+		if asksQuestions && rk.kind == rankFramework {
+			scores.v[d] += frameworkBonus
 		}
-		if asks && doc.kind == "guidance" {
-			scores[d] += guidanceBonus
-			for _, t := range types {
-				if slices.Contains(doc.types, t) {
-					scores[d] += typeBonus
+		if asks && rk.kind == rankGuidance {
+			scores.v[d] += guidanceBonus
+			for _, b := range typeBits {
+				if b != nil && b.has(d) {
+					scores.v[d] += typeBonus
 				}
 			}
 		}
-		scores[d] *= doc.prior
+		scores.v[d] *= rk.prior
 	}
 	// A milestone dates an event of its entry: when both match, the entry comes first.
-	for d := range scores {
-		if r := m.docs[d].dates; r >= 0 && scores[d] > 0 && scores[r] > 0 {
-			scores[d] = min(scores[d], scores[r]*milestoneShare)
+	for _, d := range scores.on {
+		if r := m.rank[d].dates; r >= 0 && scores.v[d] > 0 && scores.v[r] > 0 {
+			scores.v[d] = min(scores.v[d], scores.v[r]*milestoneShare)
 		}
 	}
 }
@@ -589,26 +587,30 @@ func (m *memory) idfSum(l leaf, f field) float64 {
 }
 
 // add adds to acc, for every document in which l occurs in f, w times its BM25 score there.
-func (m *memory) add(acc []float64, l leaf, f field, w float64) {
+func (m *memory) add(acc *docScores, l leaf, f field, w float64) {
 	idf := m.idfSum(l, f)
 	if idf == 0 {
 		return
 	}
 	m.each(l, f, func(doc int32, tf int) {
-		acc[doc] += w * idf * m.tfNorm(f, float64(tf), doc)
+		acc.add(doc, w*idf*m.tfNorm(f, float64(tf), doc))
 	})
 }
 
 // mark sets acc to c for every document in which l occurs in one of fields.
-func (m *memory) mark(acc []float64, l leaf, c float64, fields ...field) {
+func (m *memory) mark(acc *docScores, l leaf, c float64, fields ...field) {
 	for _, f := range fields {
-		m.each(l, f, func(doc int32, _ int) { acc[doc] = c })
+		m.walk(l, f, true, func(doc int32, _ int) { acc.set(doc, c) })
 	}
 }
 
 // each calls fn for every document in which l occurs in f, with the number of occurrences
 // (for a phrase, of the whole phrase).
-func (m *memory) each(l leaf, f field, fn func(doc int32, tf int)) {
+func (m *memory) each(l leaf, f field, fn func(doc int32, tf int)) { m.walk(l, f, false, fn) }
+
+// walk is each; with once, a phrase's occurrences in a document are looked for only until the
+// first (tf is then 1), which is all that mark needs.
+func (m *memory) walk(l leaf, f field, once bool, fn func(doc int32, tf int)) {
 	// A phrase of up to eight terms, the usual case, needs no allocation.
 	var buf [8]*postingList
 	lists := buf[:]
@@ -629,10 +631,10 @@ func (m *memory) each(l leaf, f field, fn func(doc int32, tf int)) {
 		}
 		return
 	}
-	var cbuf [8]int
-	cursor := cbuf[:]
+	var cbuf, abuf [8]int
+	cursor, at := cbuf[:], abuf[:]
 	if len(l.terms) > len(cbuf) {
-		cursor = make([]int, len(l.terms))
+		cursor, at = make([]int, len(l.terms)), make([]int, len(l.terms))
 	}
 	for i, d := range first.docs {
 		found := true
@@ -655,9 +657,12 @@ func (m *memory) each(l leaf, f field, fn func(doc int32, tf int)) {
 			continue
 		}
 		tf := 0
+		clear(at)
 		for _, o := range first.occurrences(i) {
-			if phraseAt(l, lists[:len(l.terms)], cursor[:len(l.terms)], o) {
-				tf++
+			if phraseAt(l, lists[:len(l.terms)], cursor[:len(l.terms)], at[:len(l.terms)], o) {
+				if tf++; once {
+					break
+				}
 			}
 		}
 		if tf > 0 {
@@ -667,32 +672,82 @@ func (m *memory) each(l leaf, f field, fn func(doc int32, tf int)) {
 }
 
 // phraseAt reports whether l's other terms follow the first term's occurrence o, in the
-// documents at cursor of their lists.
-func phraseAt(l leaf, lists []*postingList, cursor []int, o loc) bool {
+// documents at cursor of their lists. Occurrences are in text order (see loadField), and so
+// are the o of one document: at[k] is where the search in term k's occurrences resumes, so
+// that each is read once per document instead of once per occurrence of the first term.
+func phraseAt(l leaf, lists []*postingList, cursor, at []int, o loc) bool {
 	for k := 1; k < len(l.terms); k++ {
 		want := o.pos + l.rel[k] - l.rel[0]
-		hit := false
-		for _, x := range lists[k].occurrences(cursor[k]) {
-			if x.section == o.section && x.pos == want {
-				hit = true
-				break
-			}
+		occ := lists[k].occurrences(cursor[k])
+		i := at[k]
+		for i < len(occ) && (occ[i].section < o.section || occ[i].section == o.section && occ[i].pos < want) {
+			i++
 		}
-		if !hit {
+		at[k] = i
+		if i == len(occ) || occ[i].section != o.section || occ[i].pos != want {
 			return false
 		}
 	}
 	return true
 }
 
-// scratch is one search's working memory: arrays of a score per document, reused through a
-// pool so that a search allocates little.
+// docScores is a score per entry that costs what it holds, not the corpus: a dense array, and the
+// entries written since it was last cleared, in the order they were first written. A query's
+// passes (combining units, bonuses, collecting hits) go over the entries written, so a query
+// whose words are in 200 of 100,000 entries reads 200 of them, and clearing costs the same.
+type docScores struct {
+	v  []float64
+	in []bool  // whether the entry is in on
+	on []int32 // the entries written, each once
+}
+
+func newScores(n int) *docScores { return &docScores{v: make([]float64, n), in: make([]bool, n)} }
+
+// touch records that d is written.
+func (s *docScores) touch(d int32) {
+	if !s.in[d] {
+		s.in[d] = true
+		s.on = append(s.on, d)
+	}
+}
+
+// add adds x to d's score.
+func (s *docScores) add(d int32, x float64) {
+	s.touch(d)
+	s.v[d] += x
+}
+
+// set sets d's score to x.
+func (s *docScores) set(d int32, x float64) {
+	s.touch(d)
+	s.v[d] = x
+}
+
+// reset sets every score to 0.
+func (s *docScores) reset() {
+	for _, d := range s.on {
+		s.v[d] = 0
+		s.in[d] = false
+	}
+	s.on = s.on[:0]
+}
+
+// copyFrom makes s a copy of t; s must be empty.
+func (s *docScores) copyFrom(t *docScores) {
+	for _, d := range t.on {
+		s.set(d, t.v[d])
+	}
+}
+
+// scratch is one search's working memory: score arrays reused through a pool, so that a search
+// allocates little.
 type scratch struct {
 	n     int
-	free  [][]float64
+	free  []*docScores
 	ints  []int
 	hits  []scored
 	marks []mark
+	bits  []bitset
 }
 
 var scratchPool sync.Pool
@@ -706,24 +761,32 @@ func getScratch(n int) *scratch {
 
 func putScratch(s *scratch) { scratchPool.Put(s) }
 
-// array returns a zeroed array of a float per document.
-func (s *scratch) array() []float64 {
+// array returns scores of 0 for every entry.
+func (s *scratch) array() *docScores {
 	if k := len(s.free); k > 0 {
 		a := s.free[k-1]
 		s.free = s.free[:k-1]
-		clear(a)
+		a.reset()
 		return a
 	}
-	return make([]float64, s.n)
+	return newScores(s.n)
 }
 
 // release gives arrays back for reuse.
-func (s *scratch) release(as ...[]float64) {
+func (s *scratch) release(as ...*docScores) {
 	for _, a := range as {
-		if len(a) > 0 && !slices.ContainsFunc(s.free, func(b []float64) bool { return &b[0] == &a[0] }) {
+		if a != nil && !slices.Contains(s.free, a) {
 			s.free = append(s.free, a)
 		}
 	}
+}
+
+// bitset returns the i-th bitset of n entries, its contents undefined.
+func (s *scratch) bitset(i, n int) bitset {
+	for len(s.bits) <= i {
+		s.bits = append(s.bits, newBitset(n))
+	}
+	return s.bits[i]
 }
 
 // counts returns a zeroed slice of n ints.

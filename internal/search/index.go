@@ -110,19 +110,13 @@ func (ix *Index) words(text string) []string {
 // phraseHits counts the entries in which a phrase occurs in a field that glossary equivalents
 // are searched in (all but terms, see conceptUnit).
 func (ix *Index) phraseHits(l leaf) int {
-	seen := make([]float64, len(ix.mem.docs))
+	seen := newScores(len(ix.mem.docs))
 	for f := range numFields {
 		if field(f) != fieldTerms {
 			ix.mem.mark(seen, l, 1, field(f))
 		}
 	}
-	n := 0
-	for _, s := range seen {
-		if s > 0 {
-			n++
-		}
-	}
-	return n
+	return len(seen.on)
 }
 
 // BuildStats describes a finished build.

@@ -98,6 +98,15 @@ func (j *jurisdictions) equivalents(c, key string, alts []string) []leaf {
 }
 
 // of reports whether doc belongs to one of codes.
+// eachOf calls fn for every document of one of codes (a document of two of them, twice).
+func (m *memory) eachOf(codes []string, fn func(d int32)) {
+	for _, c := range codes {
+		for _, d := range m.byCountry[c] {
+			fn(d)
+		}
+	}
+}
+
 func (d *docInfo) of(codes []string) bool {
 	for _, c := range d.countries {
 		if slices.Contains(codes, c) {

@@ -87,11 +87,41 @@ type docInfo struct {
 	kind      string
 	question  string // a finding's guiding question
 	dates     int32  // for a milestone, the entry whose event it dates (its first related); else -1
-	types     []string
 	countries []string
 	date      string
 	titleSort string
 	facets    [][]uint16 // per facet (in the order of Facets), the ids of its values
+}
+
+// rankInfo is what the passes over a query's matching entries read of each, by document number,
+// in an array of its own: read from docInfo (some 200 bytes an entry), 100,000 hits missed the
+// cache on nearly every one.
+type rankInfo struct {
+	prior float64 // see prior
+	dates int32   // docInfo.dates
+	kind  rankKind
+}
+
+// rankKind is what the bonuses and priors tell apart of an entry's kind.
+type rankKind uint8
+
+const (
+	rankOther      rankKind = iota
+	rankGuidance            // lifted for queries that ask for a document
+	rankFramework           // lifted for queries that ask for questions
+	rankDefinition          // a glossary term, concept or technology area: gives way in questions
+)
+
+func rankKindOf(kind string) rankKind {
+	switch {
+	case kind == "guidance":
+		return rankGuidance
+	case kind == "framework":
+		return rankFramework
+	case questionKindPrior(kind) != 1:
+		return rankDefinition
+	}
+	return rankOther
 }
 
 // facetValues interns one facet's values: each value has a small id.
@@ -112,15 +142,20 @@ func (fv *facetValues) id(v string) uint16 {
 
 // memory is the index as a search reads it.
 type memory struct {
-	docs        []docInfo
-	byID        map[string]int32
-	terms       map[string]*termPostings
-	length      [numFields][]float32 // each document's field length, in terms
-	avgLen      [numFields]float64   // the mean length over the documents that have the field
-	facets      []facetValues        // in the order of Facets
-	facetOffset []int                // facet i's value v is counted at facetOffset[i]+v
-	titles      map[string][]int32   // lower-case title -> documents
-	acronyms    map[string][]int32   // analysed acronym a title gives in parentheses -> documents
+	docs         []docInfo
+	byID         map[string]int32
+	terms        map[string]*termPostings
+	length       [numFields][]float32 // each document's field length, in terms
+	avgLen       [numFields]float64   // the mean length over the documents that have the field
+	facets       []facetValues        // in the order of Facets
+	rank         []rankInfo           // by document number
+	facetOffset  []int                // facet i's value v is counted at facetOffset[i]+v
+	valueBits    []bitset             // at facetOffset[i]+v, the documents with facet i's value v
+	valuesPerDoc float64              // the mean number of facet values of a document
+	counting     counting             // how collect counts facets; countAuto but in tests
+	titles       map[string][]int32   // lower-case title -> documents
+	byCountry    map[string][]int32   // jurisdiction code -> the documents of it
+	acronyms     map[string][]int32   // analysed acronym a title gives in parentheses -> documents
 	// budget is how many more terms, postings and occurrences loading may read (see spend).
 	budget int
 	// browse holds the document orders of the empty query, made on first use (see orders).
@@ -162,7 +197,7 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 	defer r.Close()
 
 	m := &memory{byID: map[string]int32{}, terms: map[string]*termPostings{}, titles: map[string][]int32{},
-		budget: loadBudget(corpus)}
+		byCountry: map[string][]int32{}, budget: loadBudget(corpus)}
 	m.facets = make([]facetValues, len(Facets))
 	for i := range m.facets {
 		m.facets[i].ids = map[string]uint16{}
@@ -197,6 +232,9 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 		m.byID[ext] = n
 		m.docs = append(m.docs, m.newDocInfo(e))
 		m.titles[m.docs[n].titleSort] = append(m.titles[m.docs[n].titleSort], n)
+		for _, c := range e.Countries {
+			m.byCountry[c] = append(m.byCountry[c], n)
+		}
 		if o := strings.ToLower(e.OriginalTitle); o != "" && o != m.docs[n].titleSort {
 			m.titles[o] = append(m.titles[o], n)
 		}
@@ -219,10 +257,29 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 			}
 		}
 	}
+	m.rank = make([]rankInfo, len(m.docs))
+	for n := range m.docs {
+		d := &m.docs[n]
+		m.rank[n] = rankInfo{prior: d.prior, dates: d.dates, kind: rankKindOf(d.kind)}
+	}
 	m.facetOffset = make([]int, len(Facets)+1)
 	for i := range Facets {
 		m.facetOffset[i+1] = m.facetOffset[i] + len(m.facets[i].values)
 	}
+	m.valueBits = make([]bitset, m.facetOffset[len(Facets)])
+	for k := range m.valueBits {
+		m.valueBits[k] = newBitset(len(m.docs))
+	}
+	values := 0
+	for n := range m.docs {
+		for i, vs := range m.docs[n].facets {
+			for _, v := range vs {
+				m.valueBits[m.facetOffset[i]+int(v)].add(int32(n))
+			}
+			values += len(vs)
+		}
+	}
+	m.valuesPerDoc = float64(values) / float64(max(len(m.docs), 1))
 	for f := range numFields {
 		m.length[f] = make([]float32, len(m.docs))
 		if err := m.loadField(r, field(f), docOf); err != nil {
@@ -334,6 +391,7 @@ func (m *memory) loadField(r index.IndexReader, f field, docOf map[string]int32)
 		if !sorted {
 			p.sort()
 		}
+		p.textOrder()
 		tp := m.terms[term]
 		if tp == nil {
 			tp = &termPostings{}
@@ -342,6 +400,17 @@ func (m *memory) loadField(r index.IndexReader, f field, docOf map[string]int32)
 		tp.fields[f] = p
 	}
 	return nil
+}
+
+// textOrder puts each document's occurrences in text order (by section, then position), which
+// phraseAt relies on, where the index gave them otherwise.
+func (p *postingList) textOrder() {
+	before := func(a, b loc) int { return cmp.Or(cmp.Compare(a.section, b.section), cmp.Compare(a.pos, b.pos)) }
+	for i := range p.docs {
+		if o := p.occurrences(i); !slices.IsSortedFunc(o, before) {
+			slices.SortFunc(o, before)
+		}
+	}
 }
 
 // sort orders p by document, for an index whose postings do not follow its document order.
@@ -364,7 +433,7 @@ func (m *memory) newDocInfo(e *content.Entry) docInfo {
 	d := newDocument(e)
 	di := docInfo{
 		id: e.ID, summary: e.Summary, sections: d.Sections, prior: prior(e.Status) * kindPrior(e.Kind),
-		kind: d.Kind, question: e.Question, types: d.Type, countries: e.Countries, date: d.Date, titleSort: d.TitleSort,
+		kind: d.Kind, question: e.Question, countries: e.Countries, date: d.Date, titleSort: d.TitleSort,
 		facets: make([][]uint16, len(Facets)),
 	}
 	for _, s := range e.Sections {

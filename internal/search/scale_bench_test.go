@@ -42,7 +42,7 @@ type scaleOpened struct {
 }
 
 // scaleIndex opens the index of the named corpus, building it the first time.
-func scaleIndex(b *testing.B, name string) (*Index, *content.Corpus) {
+func scaleIndex(b testing.TB, name string) (*Index, *content.Corpus) {
 	b.Helper()
 	if o, ok := scaleOpen[name]; ok {
 		return o.ix, o.corpus

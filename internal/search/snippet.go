@@ -72,10 +72,10 @@ func (ix *Index) snippet(doc int32, leaves []leaf, sc *scratch) (snippet, anchor
 // marks appends the occurrences of l in doc's f to ms, once each.
 func (m *memory) marks(ms []mark, l leaf, f field, doc int32) []mark {
 	var lbuf [8]*postingList
-	var cbuf [8]int
-	lists, cursor := lbuf[:], cbuf[:]
+	var cbuf, abuf [8]int
+	lists, cursor, at := lbuf[:], cbuf[:], abuf[:]
 	if len(l.terms) > len(lbuf) {
-		lists, cursor = make([]*postingList, len(l.terms)), make([]int, len(l.terms))
+		lists, cursor, at = make([]*postingList, len(l.terms)), make([]int, len(l.terms)), make([]int, len(l.terms))
 	}
 	for i, t := range l.terms {
 		tp := m.terms[t]
@@ -97,7 +97,7 @@ func (m *memory) marks(ms []mark, l leaf, f field, doc int32) []mark {
 	}
 	n := len(l.terms)
 	for _, o := range lists[0].occurrences(cursor[0]) {
-		if n > 1 && !phraseAt(l, lists[:n], cursor[:n], o) {
+		if n > 1 && !phraseAt(l, lists[:n], cursor[:n], at[:n], o) {
 			continue
 		}
 		ms = add(l.terms[0], o)

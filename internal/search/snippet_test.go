@@ -62,8 +62,8 @@ func TestSnippetsAsBleveCutsThem(t *testing.T) {
 		"reserch securty", `"open as possible"`, "sécurité", "Wissenssicherheit", "university partnerships", "NSPM-33"} {
 		sc := getScratch(len(ix.mem.docs))
 		tm, _ := ix.textMatch(context.Background(), q, sc)
-		for d, s := range tm.scores {
-			if s <= 0 {
+		for _, d := range tm.scores.on {
+			if tm.scores.v[d] <= 0 {
 				continue
 			}
 			doc := &ix.mem.docs[d]

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
@@ -31,6 +33,13 @@ type suggester struct {
 	items  []suggestItem
 	words  []suggestWord // sorted by word, then item, then position
 	byRank []int32       // the items by rank
+	// pairs are the words followed by another word in their item (by place in words), sorted
+	// by the word, then the next word: a prefix of several words reads only the items whose
+	// first two words it matches, not every item with its first word.
+	pairs []int32
+	// top holds, for a one-word prefix with a long run of words, the items Suggest gives for
+	// it typed as it is (at most maxSuggest), by their place in items (see precompute).
+	top map[string][]int32
 }
 
 type suggestItem struct {
@@ -124,8 +133,21 @@ func newSuggester(corpus *content.Corpus) *suggester {
 	slices.SortFunc(s.words, func(a, b suggestWord) int {
 		return cmp.Or(strings.Compare(a.word, b.word), cmp.Compare(a.item, b.item), cmp.Compare(a.pos, b.pos))
 	})
+	for i, w := range s.words {
+		if int(w.pos)+1 < len(s.items[w.item].words) {
+			s.pairs = append(s.pairs, int32(i))
+		}
+	}
+	slices.SortFunc(s.pairs, func(a, b int32) int {
+		x, y := &s.words[a], &s.words[b]
+		return cmp.Or(strings.Compare(x.word, y.word), strings.Compare(s.next(x), s.next(y)), cmp.Compare(a, b))
+	})
+	s.precompute(longRun)
 	return s
 }
+
+// next is the word after w in its item.
+func (sg *suggester) next(w *suggestWord) string { return sg.items[w.item].words[w.pos+1] }
 
 // kindRank orders suggestions of equal match: glossary terms, then guidance, then countries,
 // then everything else.
@@ -141,7 +163,7 @@ func kindRank(kind string) int {
 	return 3
 }
 
-// Suggest returns up to limit (default 10, at most 50) entry titles and glossary terms in which
+// Suggest returns up to limit (default 10, at most maxSuggest) entry titles and glossary terms in which
 // a word starts with prefix, ignoring case and accents: "know" suggests "Knowledge security" and
 // "National Knowledge Security Guidelines…". Titles that start with prefix come first (those
 // that start with it exactly as typed, accents included, before the others), then glossary
@@ -154,25 +176,37 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 	if limit <= 0 {
 		limit = 10
 	}
-	limit = min(limit, 50)
+	limit = min(limit, maxSuggest)
 	p := prefixWords(prefix)
 	if len(p) == 0 {
 		return nil, nil
 	}
+	lower := strings.ToLower(strings.TrimSpace(prefix))
+	var items []*suggestItem
+	if top, ok := ix.suggest.top[p[0]]; ok && len(p) == 1 && lower == p[0] {
+		for _, i := range top[:min(limit, len(top))] {
+			items = append(items, &ix.suggest.items[i])
+		}
+	} else {
+		items = ix.suggest.best(p, lower, limit)
+	}
+	var out []Suggestion
+	for _, it := range items {
+		out = append(out, it.Suggestion)
+	}
+	return out, nil
+}
+
+// best returns the items that match the prefix words p (lower is the prefix as typed, in lower
+// case), one per entry, the best first, at most limit.
+func (sg *suggester) best(p []string, lower string, limit int) []*suggestItem {
 	// A match's key orders it: titles that start with the prefix first, those that start with
 	// it as typed (accents included) before the others, then by the item's rank.
-	lower := strings.ToLower(strings.TrimSpace(prefix))
-	sg := ix.suggest
-	last := len(p) - 1
 	var keys []uint64
-	lo, _ := slices.BinarySearchFunc(sg.words, p[0], func(w suggestWord, t string) int { return strings.Compare(w.word, t) })
-	for _, w := range sg.words[lo:] {
-		if last == 0 && !strings.HasPrefix(w.word, p[0]) || last > 0 && w.word != p[0] {
-			break
-		}
+	match := func(w *suggestWord) {
 		it := &sg.items[w.item]
-		if last > 0 && !matchesAt(it.words, p, int(w.pos)) {
-			continue
+		if len(p) > 2 && !matchesAt(it.words, p, int(w.pos)) {
+			return
 		}
 		var bucket uint64
 		if w.pos > 0 {
@@ -182,6 +216,25 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 			bucket++
 		}
 		keys = append(keys, bucket<<32|uint64(it.rank))
+	}
+	if len(p) == 1 {
+		lo, _ := slices.BinarySearchFunc(sg.words, p[0], func(w suggestWord, t string) int { return strings.Compare(w.word, t) })
+		for i := lo; i < len(sg.words) && strings.HasPrefix(sg.words[i].word, p[0]); i++ {
+			match(&sg.words[i])
+		}
+	} else {
+		// The pairs whose word is p[0] and whose next word starts with p[1].
+		lo, _ := slices.BinarySearchFunc(sg.pairs, p[:2], func(i int32, t []string) int {
+			w := &sg.words[i]
+			return cmp.Or(strings.Compare(w.word, t[0]), strings.Compare(sg.next(w), t[1]))
+		})
+		for _, i := range sg.pairs[lo:] {
+			w := &sg.words[i]
+			if w.word != p[0] || !strings.HasPrefix(sg.next(w), p[1]) {
+				break
+			}
+			match(w)
+		}
 	}
 	// The best keys, enough of them for limit entries (an entry's synonyms and a word twice in
 	// a title give it several).
@@ -203,19 +256,64 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 			break
 		}
 	}
-	var out []Suggestion
+	var out []*suggestItem
 	seen := map[string]bool{}
 	for _, it := range ms {
 		if seen[it.ID] {
 			continue
 		}
 		seen[it.ID] = true
-		out = append(out, it.Suggestion)
+		out = append(out, it)
 		if len(out) == limit {
 			break
 		}
 	}
-	return out, nil
+	return out
+}
+
+// Suggestions for a one-word prefix that many words start with ("r", "re", "sec", typed in
+// lower case without accents, as people mostly type) are made when the index is opened: at
+// 100,000 entries reading and ordering such a run took milliseconds, on the keystrokes that
+// come first. A run of at least longRun words gets its list, of the maxSuggest best.
+const (
+	longRun    = 1024
+	maxSuggest = 50
+)
+
+// precompute fills in top for every prefix of a word with a run of at least long words.
+func (sg *suggester) precompute(long int) {
+	sg.top = map[string][]int32{}
+	for l := 1; ; l++ {
+		found := false
+		for i := 0; i < len(sg.words); {
+			w := sg.words[i].word
+			if len(w) < l {
+				i++
+				continue
+			}
+			// The words that start with p follow w: a shorter word cannot start with it.
+			p := w[:l]
+			rest := sg.words[i:]
+			j := i + sort.Search(len(rest), func(k int) bool { return !strings.HasPrefix(rest[k].word, p) })
+			if j-i >= long && utf8.ValidString(p) {
+				found = true
+				var top []int32
+				for _, it := range sg.best([]string{p}, p, maxSuggest) {
+					top = append(top, int32(it.index(sg)))
+				}
+				sg.top[p] = top
+			}
+			i = j
+		}
+		if !found {
+			return
+		}
+	}
+}
+
+// index is it's place in sg.items.
+func (it *suggestItem) index(sg *suggester) int {
+	return int(sg.byRank[it.rank])
 }
 
 func compareBool(a, b bool) int {
