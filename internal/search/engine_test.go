@@ -2,10 +2,13 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
 	"math/rand/v2"
+	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -601,8 +604,9 @@ func TestPhraseWalkAsScan(t *testing.T) {
 				}
 			}
 			got, once := map[int32]int{}, map[int32]int{}
-			m.each(l, field(f), func(d int32, tf int) { got[d] = tf })
-			m.walk(l, field(f), true, func(d int32, tf int) { once[d] = tf })
+			all := int32(len(m.docs))
+			m.walk(l, field(f), false, nil, 0, all, func(d int32, tf int) { got[d] = tf })
+			m.walk(l, field(f), true, nil, 0, all, func(d int32, tf int) { once[d] = tf })
 			if !maps.Equal(got, want) {
 				t.Errorf("%q in %s: %d documents, want %d", q, fieldNames[f], len(got), len(want))
 			}
@@ -619,5 +623,71 @@ func TestPhraseWalkAsScan(t *testing.T) {
 	}
 	if n < 500 {
 		t.Errorf("only %d phrase matches: the comparison tests little", n)
+	}
+}
+
+// TestSeek checks the galloping search against a walk, from every start, for every target.
+func TestSeek(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 5, 64, 300} {
+		docs := make([]int32, 0, n)
+		d := int32(0)
+		for range n {
+			d += 1 + int32(r.IntN(4))
+			docs = append(docs, d)
+		}
+		for c := 0; c <= n; c++ {
+			for target := int32(-1); target <= d+2; target++ {
+				want := c
+				for want < n && docs[want] < target {
+					want++
+				}
+				if got := seek(docs, c, target); got != want {
+					t.Fatalf("n=%d from %d for %d: got %d, want %d", n, c, target, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestMatchInRanges checks that scoring the corpus in ranges side by side gives what one pass
+// gives: the same hits, scores, order, facets and snippets, for two, three and seven ranges.
+func TestMatchInRanges(t *testing.T) {
+	_, ix := realMemory(t)
+	defer func() { ix.ranges = 0 }()
+	ctx := context.Background()
+	b, err := os.ReadFile(judgmentsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct{ Queries []judgedQuery }
+	if err := json.Unmarshal(b, &set); err != nil {
+		t.Fatal(err)
+	}
+	var queries []string
+	for _, q := range set.Queries {
+		queries = append(queries, q.Query)
+	}
+	queries = append(queries, "germany", "reserch securty", "\"open as possible\"", "Sweden's approach to research security")
+	for _, q := range queries {
+		for _, f := range []map[string][]string{nil, {"country": {"nl"}}} {
+			r := Request{Query: q, Filters: f, Sort: SortRelevance, Page: 1, Size: 50}
+			ix.ranges = 0
+			want, err := ix.Search(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range []int{2, 3, 7} {
+				ix.ranges = n
+				got, err := ix.Search(ctx, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got.Took, want.Took = 0, 0
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%q %v in %d ranges: %d hits, want %d", q, f, n, got.Total, want.Total)
+				}
+			}
+		}
 	}
 }

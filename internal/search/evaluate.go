@@ -8,6 +8,7 @@ package search
 import (
 	"context"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -225,6 +226,76 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 	return tm, nil
 }
 
+// parallelDocs is the corpus size from which match scores the halves of the corpus side by
+// side: below it, a query takes well under a millisecond and a goroutine would not pay.
+const parallelDocs = 20000
+
+// match scores the entries for q, as textMatch does, then lets milestones give way (see
+// milestones). On a corpus of parallelDocs or more and a machine of several cores, it splits
+// the document numbers into one range per core and scores each range in its own goroutine with
+// its own scratch, the postings of the range only; as every entry's score depends on its own
+// postings alone, the joined scores are those of one pass. The answer to one query then comes
+// about twice as fast on two cores.
+func (ix *Index) match(ctx context.Context, q string, sc *scratch) (*textMatch, error) {
+	n := len(ix.mem.docs)
+	shards := 1
+	switch {
+	case ix.ranges > 0:
+		shards = min(ix.ranges, n)
+	case n >= parallelDocs:
+		shards = min(runtime.GOMAXPROCS(0), 4)
+	}
+	if shards < 2 {
+		tm, err := ix.textMatch(ctx, q, sc)
+		if tm != nil {
+			ix.mem.milestones(tm.scores)
+		}
+		return tm, err
+	}
+	scs := make([]*scratch, shards)
+	tms := make([]*textMatch, shards)
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for i := range shards {
+		s := sc
+		if i > 0 {
+			s = getScratch(n)
+		}
+		s.lo, s.hi = int32(n*i/shards), int32(n*(i+1)/shards)
+		scs[i] = s
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tms[i], errs[i] = ix.textMatch(ctx, q, s)
+		}()
+	}
+	wg.Wait()
+	sc.lo, sc.hi = 0, int32(n)
+	defer func() {
+		for _, s := range scs[1:] {
+			putScratch(s)
+		}
+	}()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	tm := tms[0]
+	if tm == nil {
+		return nil, nil // no words to search for, the same in every range
+	}
+	tm.scores.lo, tm.scores.hi = 0, int32(n)
+	for _, t := range tms[1:] {
+		for _, d := range t.scores.on {
+			tm.scores.set(d, t.scores.v[d])
+		}
+		t.sc.release(t.scores)
+	}
+	ix.mem.milestones(tm.scores)
+	return tm, nil
+}
+
 // wordUnit matches one word. A word joined by hyphens ("dual-use", "NSPM-33") is a phrase of
 // its pieces, so "dual-use" and "dual use" find the same entries. A word also matches, at lower
 // weights, the other forms of it the stemmer misses, and, when the corpus (almost) does not
@@ -276,7 +347,11 @@ func (ix *Index) jurisdictionUnit(parts []queryPart, codes []string, weight floa
 	// An entry about several jurisdictions is each one's only in part: a glossary term used
 	// in eight countries is not an entry of any of them the way a country's own guideline is.
 	j := jurisdictionScale * weight
-	ix.mem.eachOf(codes, func(d int32) { u.set(d, j/float64(len(ix.mem.docs[d].countries))) })
+	ix.mem.eachOf(codes, func(d int32) {
+		if u.owns(d) {
+			u.set(d, j/float64(len(ix.mem.docs[d].countries)))
+		}
+	})
 	return u
 }
 
@@ -396,16 +471,17 @@ func allOf(u, w *docScores, sc *scratch) {
 func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, total float64, jurisOf [][]string, scores *docScores, tm *textMatch) {
 	m := ix.mem
 	sc := tm.sc
-	bonus := sc.array()
-	defer sc.release(bonus)
-	add := func(c float64) {
-		for _, d := range bonus.on {
-			if bonus.v[d] > 0 && scores.v[d] > 0 {
+	bonus, inTitle := sc.array(), sc.array()
+	defer sc.release(bonus, inTitle)
+	addTo := func(b *docScores, c float64) {
+		for _, d := range b.on {
+			if b.v[d] > 0 && scores.v[d] > 0 {
 				scores.v[d] += c
 			}
 		}
-		bonus.reset()
+		b.reset()
 	}
+	add := func(c float64) { addTo(bonus, c) }
 	nterms := 0
 	for _, p := range parts {
 		nterms += len(p.terms)
@@ -425,13 +501,19 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 			m.mark(bonus, termLeaf(t), 1, fieldTitle, fieldOriginal)
 		}
 		if codes := jurisOf[i]; codes != nil {
-			m.eachOf(codes, func(d int32) { bonus.set(d, 1) })
+			m.eachOf(codes, func(d int32) {
+				if bonus.owns(d) {
+					bonus.set(d, 1)
+				}
+			})
 		}
 		add(titleWordsBonus * weights[i] / total)
 		// A word that is the acronym a title gives in parentheses names that entry.
 		if len(p.fixedTerms) == 1 {
 			for _, d := range m.acronyms[p.fixedTerms[0]] {
-				bonus.set(d, 1)
+				if bonus.owns(d) {
+					bonus.set(d, 1)
+				}
 			}
 			add(acronymBonus * weights[i] / total)
 		}
@@ -444,10 +526,12 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 		}
 		l := joinLeaves(parts[i : i+2])
 		tm.leaves = append(tm.leaves, l)
-		m.mark(bonus, l, 1, fieldTitle, fieldSummary, fieldSections)
+		// The title once: the entries with the pair there need no look in the other fields.
+		m.mark(inTitle, l, 1, fieldTitle)
+		bonus.copyFrom(inTitle)
+		m.mark(bonus, l, 1, fieldSummary, fieldSections)
 		add(pairBonus)
-		m.mark(bonus, l, 1, fieldTitle)
-		add(titlePairBonus * (weights[i] + weights[i+1]) / total)
+		addTo(inTitle, titlePairBonus*(weights[i]+weights[i+1])/total)
 	}
 	if q, cover := ix.askedQuestion(parts, weights, total); q != "" {
 		for _, d := range scores.on {
@@ -492,11 +576,23 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 		}
 		scores.v[d] *= rk.prior
 	}
-	// A milestone dates an event of its entry: when both match, the entry comes first.
+}
+
+// milestones lets a milestone give way to the entry whose event it dates, when both match. The
+// two may be scored in different ranges (see match), so this comes after they are joined.
+func (m *memory) milestones(scores *docScores) {
+	type cut struct {
+		d int32
+		s float64
+	}
+	var cuts []cut
 	for _, d := range scores.on {
 		if r := m.rank[d].dates; r >= 0 && scores.v[d] > 0 && scores.v[r] > 0 {
-			scores.v[d] = min(scores.v[d], scores.v[r]*milestoneShare)
+			cuts = append(cuts, cut{d, min(scores.v[d], scores.v[r]*milestoneShare)})
 		}
+	}
+	for _, c := range cuts {
+		scores.v[c.d] = c.s
 	}
 }
 
@@ -565,11 +661,7 @@ func (m *memory) idf(df int) float64 {
 
 // tfNorm is BM25's saturated, length-normalised term frequency of tf occurrences in doc's f.
 func (m *memory) tfNorm(f field, tf float64, doc int32) float64 {
-	avg := m.avgLen[f]
-	if avg == 0 {
-		avg = 1
-	}
-	return tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(m.length[f][doc])/avg))
+	return tf * (bm25K1 + 1) / (tf + m.lenNorm[f][doc])
 }
 
 // idfSum is a leaf's weight: the sum of its terms' idf (a phrase weighs as its words). It is
@@ -592,25 +684,25 @@ func (m *memory) add(acc *docScores, l leaf, f field, w float64) {
 	if idf == 0 {
 		return
 	}
-	m.each(l, f, func(doc int32, tf int) {
+	m.walk(l, f, false, nil, acc.lo, acc.hi, func(doc int32, tf int) {
 		acc.add(doc, w*idf*m.tfNorm(f, float64(tf), doc))
 	})
 }
 
-// mark sets acc to c for every document in which l occurs in one of fields.
+// mark sets acc to c for every document in which l occurs in one of fields. A document already
+// at c is not looked at again: a phrase found in the title is not looked for in the sections.
 func (m *memory) mark(acc *docScores, l leaf, c float64, fields ...field) {
+	done := func(d int32) bool { return acc.in[d] && acc.v[d] == c }
 	for _, f := range fields {
-		m.walk(l, f, true, func(doc int32, _ int) { acc.set(doc, c) })
+		m.walk(l, f, true, done, acc.lo, acc.hi, func(doc int32, _ int) { acc.set(doc, c) })
 	}
 }
 
-// each calls fn for every document in which l occurs in f, with the number of occurrences
-// (for a phrase, of the whole phrase).
-func (m *memory) each(l leaf, f field, fn func(doc int32, tf int)) { m.walk(l, f, false, fn) }
-
-// walk is each; with once, a phrase's occurrences in a document are looked for only until the
-// first (tf is then 1), which is all that mark needs.
-func (m *memory) walk(l leaf, f field, once bool, fn func(doc int32, tf int)) {
+// walk calls fn for every document from lo to hi (excluded) in which l occurs in f, in order,
+// with the number of occurrences (for a phrase, of the whole phrase). With once, a phrase's
+// occurrences in a document are looked for only until the first (tf is then 1), which is all
+// that mark needs, and a phrase is not looked for in the documents skip (if not nil) reports.
+func (m *memory) walk(l leaf, f field, once bool, skip func(int32) bool, lo, hi int32, fn func(doc int32, tf int)) {
 	// A phrase of up to eight terms, the usual case, needs no allocation.
 	var buf [8]*postingList
 	lists := buf[:]
@@ -626,24 +718,39 @@ func (m *memory) walk(l leaf, f field, once bool, fn func(doc int32, tf int)) {
 	}
 	first := lists[0]
 	if len(l.terms) == 1 {
-		for i, d := range first.docs {
-			fn(d, int(first.off[i+1]-first.off[i]))
+		for i := seek(first.docs, 0, lo); i < len(first.docs) && first.docs[i] < hi; i++ {
+			fn(first.docs[i], int(first.off[i+1]-first.off[i]))
 		}
 		return
 	}
+	n := len(l.terms)
 	var cbuf, abuf [8]int
 	cursor, at := cbuf[:], abuf[:]
-	if len(l.terms) > len(cbuf) {
-		cursor, at = make([]int, len(l.terms)), make([]int, len(l.terms))
+	if n > len(cbuf) {
+		cursor, at = make([]int, n), make([]int, n)
 	}
-	for i, d := range first.docs {
+	// The rarest term leads and the others are sought in its documents, so that a phrase of a
+	// rare and a common word costs about the rare word's documents.
+	lead := 0
+	for k := 1; k < n; k++ {
+		if len(lists[k].docs) < len(lists[lead].docs) {
+			lead = k
+		}
+	}
+	leadDocs := lists[lead].docs
+	for li := seek(leadDocs, 0, lo); li < len(leadDocs) && leadDocs[li] < hi; li++ {
+		d := leadDocs[li]
+		if skip != nil && skip(d) {
+			continue
+		}
 		found := true
-		for k := 1; k < len(l.terms); k++ {
-			p := lists[k]
-			c := cursor[k]
-			for c < len(p.docs) && p.docs[c] < d {
-				c++
+		for k := 0; k < n; k++ {
+			if k == lead {
+				cursor[k] = li
+				continue
 			}
+			p := lists[k]
+			c := seek(p.docs, cursor[k], d)
 			cursor[k] = c
 			if c == len(p.docs) {
 				return
@@ -658,7 +765,7 @@ func (m *memory) walk(l leaf, f field, once bool, fn func(doc int32, tf int)) {
 		}
 		tf := 0
 		clear(at)
-		for _, o := range first.occurrences(i) {
+		for _, o := range first.occurrences(cursor[0]) {
 			if phraseAt(l, lists[:len(l.terms)], cursor[:len(l.terms)], at[:len(l.terms)], o) {
 				if tf++; once {
 					break
@@ -669,6 +776,23 @@ func (m *memory) walk(l leaf, f field, once bool, fn func(doc int32, tf int)) {
 			fn(d, tf)
 		}
 	}
+}
+
+// seek returns the first index from c at which docs holds d or more: a galloping search, so
+// that skipping far ahead in a long list costs its logarithm.
+func seek(docs []int32, c int, d int32) int {
+	if c >= len(docs) || docs[c] >= d {
+		return c
+	}
+	hi, step := c+1, 1
+	for hi < len(docs) && docs[hi] < d {
+		c = hi
+		step *= 2
+		hi = c + step
+	}
+	hi = min(hi, len(docs))
+	i, _ := slices.BinarySearch(docs[c+1:hi], d)
+	return c + 1 + i
 }
 
 // phraseAt reports whether l's other terms follow the first term's occurrence o, in the
@@ -699,9 +823,17 @@ type docScores struct {
 	v  []float64
 	in []bool  // whether the entry is in on
 	on []int32 // the entries written, each once
+	// lo and hi bound the document numbers the scores are for (see match): the postings read
+	// into them are those of [lo, hi).
+	lo, hi int32
 }
 
-func newScores(n int) *docScores { return &docScores{v: make([]float64, n), in: make([]bool, n)} }
+func newScores(n int) *docScores {
+	return &docScores{v: make([]float64, n), in: make([]bool, n), hi: int32(n)}
+}
+
+// owns reports whether d is in the scores' range.
+func (s *docScores) owns(d int32) bool { return s.lo <= d && d < s.hi }
 
 // touch records that d is written.
 func (s *docScores) touch(d int32) {
@@ -742,21 +874,23 @@ func (s *docScores) copyFrom(t *docScores) {
 // scratch is one search's working memory: score arrays reused through a pool, so that a search
 // allocates little.
 type scratch struct {
-	n     int
-	free  []*docScores
-	ints  []int
-	hits  []scored
-	marks []mark
-	bits  []bitset
+	n      int
+	lo, hi int32 // the range of the arrays it gives (see docScores)
+	free   []*docScores
+	ints   []int
+	hits   []scored
+	marks  []mark
+	bits   []bitset
 }
 
 var scratchPool sync.Pool
 
 func getScratch(n int) *scratch {
 	if s, ok := scratchPool.Get().(*scratch); ok && s.n == n {
+		s.lo, s.hi = 0, int32(n)
 		return s
 	}
-	return &scratch{n: n}
+	return &scratch{n: n, hi: int32(n)}
 }
 
 func putScratch(s *scratch) { scratchPool.Put(s) }
@@ -767,9 +901,12 @@ func (s *scratch) array() *docScores {
 		a := s.free[k-1]
 		s.free = s.free[:k-1]
 		a.reset()
+		a.lo, a.hi = s.lo, s.hi
 		return a
 	}
-	return newScores(s.n)
+	a := newScores(s.n)
+	a.lo, a.hi = s.lo, s.hi
+	return a
 }
 
 // release gives arrays back for reuse.

@@ -39,6 +39,7 @@ type Index struct {
 	dict    *dictionary
 	suggest *suggester
 	native  nativeIndex // the terms of the original titles as their languages analyse them
+	ranges  int         // if above 0, how many ranges match scores side by side, whatever the corpus size (for tests)
 }
 
 // newIndex wraps an open bleve index built from corpus, reading its postings into memory.

@@ -147,6 +147,7 @@ type memory struct {
 	terms        map[string]*termPostings
 	length       [numFields][]float32 // each document's field length, in terms
 	avgLen       [numFields]float64   // the mean length over the documents that have the field
+	lenNorm      [numFields][]float64 // each document's BM25 length normalisation, k1(1 - b + b·len/avgLen)
 	facets       []facetValues        // in the order of Facets
 	rank         []rankInfo           // by document number
 	facetOffset  []int                // facet i's value v is counted at facetOffset[i]+v
@@ -295,6 +296,15 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 		if n > 0 {
 			m.avgLen[f] = sum / float64(n)
 		}
+		avg := m.avgLen[f]
+		if avg == 0 {
+			avg = 1
+		}
+		m.lenNorm[f] = make([]float64, len(m.docs))
+		for doc, l := range m.length[f] {
+			m.lenNorm[f][doc] = bm25K1 * (1 - bm25B + bm25B*float64(l)/avg)
+		}
+		m.length[f] = nil // read only while loading
 	}
 	// A term's idf counts the entries that have it anywhere.
 	seen := make([]int, len(m.docs))

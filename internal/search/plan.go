@@ -182,7 +182,7 @@ func (ix *Index) didYouMean(ctx context.Context, r Request, out *Results, sc *sc
 		return
 	}
 	suggestion := strings.Join(parts, " ")
-	tm, err := ix.textMatch(ctx, suggestion, sc)
+	tm, err := ix.match(ctx, suggestion, sc)
 	if tm == nil || err != nil {
 		return
 	}

@@ -102,7 +102,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Results, error) {
 	}
 	sc := getScratch(len(ix.mem.docs))
 	defer putScratch(sc)
-	tm, err := ix.textMatch(ctx, r.Query, sc)
+	tm, err := ix.match(ctx, r.Query, sc)
 	if err != nil {
 		return nil, err
 	}
