@@ -242,7 +242,7 @@ func (ix *Index) match(ctx context.Context, q string, sc *scratch) (*textMatch, 
 	switch {
 	case ix.ranges > 0:
 		shards = min(ix.ranges, n)
-	case n >= parallelDocs:
+	case n >= parallelDocs && strings.TrimSpace(q) != "":
 		shards = min(runtime.GOMAXPROCS(0), 4)
 	}
 	if shards < 2 {
