@@ -685,9 +685,88 @@ func TestMatchInRanges(t *testing.T) {
 				}
 				got.Took, want.Took = 0, 0
 				if !reflect.DeepEqual(got, want) {
-					t.Errorf("%q %v in %d ranges: %d hits, want %d", q, f, n, got.Total, want.Total)
+					t.Errorf("%q %v in %d ranges: %d hits, want %d; %s", q, f, n, got.Total, want.Total, firstDifference(got, want))
 				}
 			}
+		}
+	}
+}
+
+// TestDictionaryAsOnePass checks that the dictionary made block by block, side by side, is the
+// one a single pass over the corpus makes.
+func TestDictionaryAsOnePass(t *testing.T) {
+	corpus, ix := realMemory(t)
+	want := newDictionary()
+	termOf := func(w string) string {
+		if ts := ix.terms(w); len(ts) == 1 {
+			return ts[0]
+		}
+		return ""
+	}
+	for _, e := range corpus.Entries {
+		d := newDocument(e)
+		var words []surfaceWord
+		for _, text := range append([]string{d.Title, d.Original, d.Summary, d.Meta, d.Terms, d.Tags}, d.Sections...) {
+			for _, tok := range ix.surface.Analyze([]byte(text)) {
+				words = append(words, surfaceWord{string(tok.Term), text[tok.Start:tok.End]})
+			}
+		}
+		want.addDocument(words, termOf)
+	}
+	want.finish()
+	if !reflect.DeepEqual(ix.dict, want) {
+		t.Errorf("the dictionary differs from one pass: %d words, want %d; %d terms, want %d",
+			len(ix.dict.words), len(want.words), len(ix.dict.terms), len(want.terms))
+	}
+	if len(want.words) < 1000 {
+		t.Errorf("only %d words", len(want.words))
+	}
+}
+
+// firstDifference describes where two answers part: the first hit that differs, or the facets.
+func firstDifference(got, want *Results) string {
+	for i := range min(len(got.Hits), len(want.Hits)) {
+		if g, w := got.Hits[i], want.Hits[i]; !reflect.DeepEqual(g, w) {
+			return fmt.Sprintf("hit %d is %s (%.6g), want %s (%.6g)", i+1, g.ID, g.Score, w.ID, w.Score)
+		}
+	}
+	if len(got.Hits) != len(want.Hits) {
+		return fmt.Sprintf("%d hits on the page, want %d", len(got.Hits), len(want.Hits))
+	}
+	if !reflect.DeepEqual(got.Facets, want.Facets) {
+		return fmt.Sprintf("facets %v, want %v", got.Facets, want.Facets)
+	}
+	return "the suggestion or another field"
+}
+
+// TestMilestoneChain checks that a milestone scores at most milestoneShare of the entry it
+// dates, that entry's own cut included when it is a milestone too, in one pass and in ranges.
+func TestMilestoneChain(t *testing.T) {
+	ix := mustMemory(t, fstest.MapFS{
+		"ca-zebra.md": guidance("Zebra rules", "ca", "Rules on zebra research.", "The zebra rules."),
+		"m-2020-zebra.md": entry([][2]string{{"title", `"Canada adopts zebra research rules"`}, {"kind", "milestone"},
+			{"date", "2020-05-01"}, {"countries", "[ca]"}, {"related", "[ca-zebra]"}}, "Canada adopted its zebra research rules."),
+		// A milestone that dates the adoption, in the query's words even more.
+		"m-2021-zebra.md": entry([][2]string{{"title", `"Canada reviews zebra research rules: zebra rules zebra"`}, {"kind", "milestone"},
+			{"date", "2021-05-01"}, {"countries", "[ca]"}, {"related", "[m-2020-zebra]"}}, "Canada reviewed its zebra research rules on zebra research."),
+		"ca-other.md": guidance("Other rules", "ca", "Rules on other research.", "Other rules."),
+	})
+	defer func() { ix.ranges = 0 }()
+	for _, n := range []int{0, 2, 3} {
+		ix.ranges = n
+		res := search(t, ix, Request{Query: "zebra research rules"})
+		score := map[string]float64{}
+		for _, h := range res.Hits {
+			score[h.ID] = h.Score
+		}
+		if got, want := ids(res), []string{"ca-zebra", "m-2020-zebra", "m-2021-zebra"}; !slices.Equal(got[:min(3, len(got))], want) {
+			t.Errorf("%d ranges: %v, want first %v", n, got, want)
+		}
+		if s, e := score["m-2020-zebra"], score["ca-zebra"]; s > milestoneShare*e+1e-9 {
+			t.Errorf("%d ranges: the milestone scores %.4g, more than %.1f of its entry's %.4g", n, s, milestoneShare, e)
+		}
+		if s, e := score["m-2021-zebra"], score["m-2020-zebra"]; s > milestoneShare*e+1e-9 {
+			t.Errorf("%d ranges: the later milestone scores %.4g, more than %.1f of the milestone it dates (%.4g)", n, s, milestoneShare, e)
 		}
 	}
 }

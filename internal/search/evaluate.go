@@ -226,13 +226,13 @@ func (ix *Index) textMatch(ctx context.Context, q string, sc *scratch) (*textMat
 	return tm, nil
 }
 
-// parallelDocs is the corpus size from which match scores the halves of the corpus side by
-// side: below it, a query takes well under a millisecond and a goroutine would not pay.
+// parallelDocs is the corpus size from which match scores ranges of the corpus side by side:
+// below it, a query takes well under a millisecond and a goroutine would not pay.
 const parallelDocs = 20000
 
 // match scores the entries for q, as textMatch does, then lets milestones give way (see
 // milestones). On a corpus of parallelDocs or more and a machine of several cores, it splits
-// the document numbers into one range per core and scores each range in its own goroutine with
+// the document numbers into one range per core (at most four) and scores each range in its own goroutine with
 // its own scratch, the postings of the range only; as every entry's score depends on its own
 // postings alone, the joined scores are those of one pass. The answer to one query then comes
 // about twice as fast on two cores.
@@ -466,8 +466,8 @@ func allOf(u, w *docScores, sc *scratch) {
 	sc.release(w)
 }
 
-// addBonuses adds the fixed bonuses to the entries the text matches, applies the priors, and
-// lets milestones give way to the entries they date.
+// addBonuses adds the fixed bonuses to the entries the text matches and applies the priors
+// (milestones give way to the entries they date afterwards, in milestones).
 func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, total float64, jurisOf [][]string, scores *docScores, tm *textMatch) {
 	m := ix.mem
 	sc := tm.sc
@@ -578,9 +578,21 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 	}
 }
 
-// milestones lets a milestone give way to the entry whose event it dates, when both match. The
-// two may be scored in different ranges (see match), so this comes after they are joined.
+// milestones lets a milestone give way to the entry whose event it dates, when both match: it
+// scores at most milestoneShare of that entry's score, the entry's own cut included when the
+// entry is a milestone too (followed up to maxMilestoneChain steps, which also ends a cycle).
+// Every cut is worked out from the scores before any is made, so the order of the entries does
+// not matter; and as the two may be scored in different ranges (see match), this comes after
+// the ranges are joined.
 func (m *memory) milestones(scores *docScores) {
+	var capped func(d int32, depth int) float64
+	capped = func(d int32, depth int) float64 {
+		s := scores.v[d]
+		if r := m.rank[d].dates; r >= 0 && s > 0 && scores.v[r] > 0 && depth < maxMilestoneChain {
+			return min(s, capped(r, depth+1)*milestoneShare)
+		}
+		return s
+	}
 	type cut struct {
 		d int32
 		s float64
@@ -588,13 +600,16 @@ func (m *memory) milestones(scores *docScores) {
 	var cuts []cut
 	for _, d := range scores.on {
 		if r := m.rank[d].dates; r >= 0 && scores.v[d] > 0 && scores.v[r] > 0 {
-			cuts = append(cuts, cut{d, min(scores.v[d], scores.v[r]*milestoneShare)})
+			cuts = append(cuts, cut{d, capped(d, 0)})
 		}
 	}
 	for _, c := range cuts {
 		scores.v[c.d] = c.s
 	}
 }
+
+// maxMilestoneChain is how many milestones dating one another milestones follows.
+const maxMilestoneChain = 8
 
 // askedQuestion returns the guiding question whose words cover the largest share of the
 // query's weight (a word counts when it, or another form of it, is in the question), if that
@@ -895,7 +910,7 @@ func getScratch(n int) *scratch {
 
 func putScratch(s *scratch) { scratchPool.Put(s) }
 
-// array returns scores of 0 for every entry.
+// array returns scores of 0 for every entry, for the scratch's range of entries.
 func (s *scratch) array() *docScores {
 	if k := len(s.free); k > 0 {
 		a := s.free[k-1]

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -51,29 +54,15 @@ func newIndex(idx bleve.Index, path, fp string, corpus *content.Corpus) (*Index,
 	if ix.text == nil || ix.surface == nil {
 		return nil, fmt.Errorf("index mapping lacks the %s analyzers", textAnalyzer)
 	}
+	// The suggester needs only the corpus: it is made beside the rest.
+	suggest := make(chan *suggester, 1)
+	go func() { suggest <- newSuggester(corpus) }()
 	mem, err := loadMemory(idx, corpus)
 	if err != nil {
 		return nil, fmt.Errorf("reading index: %w", err)
 	}
 	ix.mem = mem
-	ix.dict = newDictionary()
-	termOf := func(w string) string {
-		if ts := ix.terms(w); len(ts) == 1 {
-			return ts[0]
-		}
-		return ""
-	}
-	for _, e := range corpus.Entries {
-		d := newDocument(e)
-		var words []surfaceWord
-		for _, t := range append([]string{d.Title, d.Original, d.Summary, d.Meta, d.Terms, d.Tags}, d.Sections...) {
-			for _, tok := range ix.surface.Analyze([]byte(t)) {
-				words = append(words, surfaceWord{string(tok.Term), t[tok.Start:tok.End]})
-			}
-		}
-		ix.dict.addDocument(words, termOf)
-	}
-	ix.dict.finish()
+	ix.buildDictionary(corpus)
 	ix.native = newNativeIndex(corpus)
 	ix.thes = newThesaurus(corpus, ix.leafOf, ix.phraseHits)
 	ix.juris = newJurisdictions(corpus, ix.leafOf)
@@ -86,8 +75,79 @@ func newIndex(idx bleve.Index, path, fp string, corpus *content.Corpus) (*Index,
 			}
 		}
 	}
-	ix.suggest = newSuggester(corpus)
+	ix.suggest = <-suggest
 	return ix, nil
+}
+
+// buildDictionary counts the words of every entry's texts (see dictionary). Analysing them is
+// most of the work of opening an index, so a block of entries is analysed side by side, one
+// goroutine per core, and then counted in corpus order: the dictionary is the one a single
+// pass makes, and only one block's words are held at a time.
+func (ix *Index) buildDictionary(corpus *content.Corpus) {
+	const block = 512
+	ix.dict = newDictionary()
+	words := make([][]surfaceWord, block)
+	terms := map[string]string{}
+	for from := 0; from < len(corpus.Entries); from += block {
+		es := corpus.Entries[from:min(from+block, len(corpus.Entries))]
+		parallel(len(es), func(i int) {
+			d := newDocument(es[i])
+			var ws []surfaceWord
+			for _, t := range append([]string{d.Title, d.Original, d.Summary, d.Meta, d.Terms, d.Tags}, d.Sections...) {
+				for _, tok := range ix.surface.Analyze([]byte(t)) {
+					ws = append(ws, surfaceWord{string(tok.Term), t[tok.Start:tok.End]})
+				}
+			}
+			words[i] = ws
+		})
+		// The analysed terms of the words the dictionary does not have yet, side by side too.
+		var fresh []string
+		clear(terms)
+		for i := range es {
+			for _, w := range words[i] {
+				if _, ok := ix.dict.words[w.folded]; !ok {
+					if _, ok := terms[w.folded]; !ok {
+						terms[w.folded] = ""
+						fresh = append(fresh, w.folded)
+					}
+				}
+			}
+		}
+		analysed := make([]string, len(fresh))
+		parallel(len(fresh), func(k int) {
+			if ts := ix.terms(fresh[k]); len(ts) == 1 {
+				analysed[k] = ts[0]
+			}
+		})
+		for k, w := range fresh {
+			terms[w] = analysed[k]
+		}
+		for i := range es {
+			ix.dict.addDocument(words[i], func(w string) string { return terms[w] })
+			words[i] = nil
+		}
+	}
+	ix.dict.finish()
+}
+
+// parallel calls fn(0) … fn(n-1), one goroutine per core taking the next index.
+func parallel(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // terms returns the analysed terms of text, as the text fields index them.

@@ -97,7 +97,6 @@ func (j *jurisdictions) equivalents(c, key string, alts []string) []leaf {
 	return out
 }
 
-// of reports whether doc belongs to one of codes.
 // eachOf calls fn for every document of one of codes (a document of two of them, twice).
 func (m *memory) eachOf(codes []string, fn func(d int32)) {
 	for _, c := range codes {
@@ -107,6 +106,7 @@ func (m *memory) eachOf(codes []string, fn func(d int32)) {
 	}
 }
 
+// of reports whether d belongs to one of codes.
 func (d *docInfo) of(codes []string) bool {
 	for _, c := range d.countries {
 		if slices.Contains(codes, c) {

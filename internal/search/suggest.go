@@ -3,12 +3,9 @@ package search
 import (
 	"cmp"
 	"context"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -210,7 +207,7 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 			items = append(items, &ix.suggest.items[i])
 		}
 	} else {
-		items = ix.suggest.best(p, lower, limit)
+		items = ix.suggest.ranked(p, lower, limit)
 	}
 	var out []Suggestion
 	for _, it := range items {
@@ -219,9 +216,9 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 	return out, nil
 }
 
-// best returns the items that match the prefix words p (lower is the prefix as typed, in lower
+// ranked returns the items that match the prefix words p (lower is the prefix as typed, in lower
 // case), one per entry, the best first, at most limit.
-func (sg *suggester) best(p []string, lower string, limit int) []*suggestItem {
+func (sg *suggester) ranked(p []string, lower string, limit int) []*suggestItem {
 	// A match's key orders it: titles that start with the prefix first, those that start with
 	// it as typed (accents included) before the others, then by the item's rank.
 	var keys []uint64
@@ -316,9 +313,13 @@ func (sg *suggester) precompute(long int) {
 			p := w[:l]
 			rest := sg.words[i:]
 			j := i + sort.Search(len(rest), func(k int) bool { return !strings.HasPrefix(rest[k].word, p) })
-			if j-i >= long && utf8.ValidString(p) {
+			if j-i >= long {
+				// A prefix that ends inside a character is never typed, but its longer
+				// prefixes may be.
 				found = true
-				prefixes = append(prefixes, p)
+				if utf8.ValidString(p) {
+					prefixes = append(prefixes, p)
+				}
 			}
 			i = j
 		}
@@ -327,31 +328,18 @@ func (sg *suggester) precompute(long int) {
 		}
 	}
 	lists := make([][]int32, len(prefixes))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(prefixes) {
-					return
-				}
-				for _, it := range sg.best([]string{prefixes[k]}, prefixes[k], maxSuggest) {
-					lists[k] = append(lists[k], int32(it.index(sg)))
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel(len(prefixes), func(k int) {
+		for _, it := range sg.ranked([]string{prefixes[k]}, prefixes[k], maxSuggest) {
+			lists[k] = append(lists[k], int32(it.index(sg)))
+		}
+	})
 	sg.top = make(map[string][]int32, len(prefixes))
 	for k, p := range prefixes {
 		sg.top[p] = lists[k]
 	}
 }
 
-// index is it's place in sg.items.
+// index is its place in sg.items.
 func (it *suggestItem) index(sg *suggester) int {
 	return int(sg.byRank[it.rank])
 }
