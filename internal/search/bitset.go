@@ -10,14 +10,27 @@ type bitset []uint64
 
 func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
 
-func (b bitset) add(d int32)           { b[d>>6] |= 1 << (uint(d) & 63) }
-func (b bitset) has(d int32) bool      { return b[d>>6]&(1<<(uint(d)&63)) != 0 }
-func (b bitset) or(c bitset)           { orInto(b, c) }
-func (b bitset) and(c bitset)          { andInto(b, c) }
-func (b bitset) andNot(c bitset)       { andNotInto(b, c) }
-func (b bitset) copyOf(c bitset)       { copy(b, c) }
-func (b bitset) count() int            { return countAnd(b, nil) }
-func (b bitset) countAnd(c bitset) int { return countAnd(b, c) }
+func (b bitset) add(d int32)      { b[d>>6] |= 1 << (uint(d) & 63) }
+func (b bitset) has(d int32) bool { return b[d>>6]&(1<<(uint(d)&63)) != 0 }
+func (b bitset) copyOf(c bitset)  { copy(b, c) }
+
+// each calls fn for every document in b from lo to hi (excluded), in order.
+func (b bitset) each(lo, hi int32, fn func(d int32)) {
+	for w := lo >> 6; w <= (hi-1)>>6 && int(w) < len(b); w++ {
+		word := b[w]
+		if w == lo>>6 {
+			word &= ^uint64(0) << (uint(lo) & 63)
+		}
+		for word != 0 {
+			d := w<<6 | int32(bits.TrailingZeros64(word))
+			if d >= hi {
+				return
+			}
+			fn(d)
+			word &= word - 1
+		}
+	}
+}
 
 // fill sets the first n bits.
 func (b bitset) fill(n int) {
@@ -29,33 +42,36 @@ func (b bitset) fill(n int) {
 	}
 }
 
-func orInto(b, c bitset) {
+func (b bitset) or(c bitset) {
 	for i := range b {
 		b[i] |= c[i]
 	}
 }
 
-func andInto(b, c bitset) {
+func (b bitset) and(c bitset) {
 	for i := range b {
 		b[i] &= c[i]
 	}
 }
 
-func andNotInto(b, c bitset) {
+func (b bitset) andNot(c bitset) {
 	for i := range b {
 		b[i] &^= c[i]
 	}
 }
 
-// countAnd is the number of bits set in both b and c (in b, when c is nil).
-func countAnd(b, c bitset) int {
+// count is the number of bits set.
+func (b bitset) count() int {
 	n := 0
-	if c == nil {
-		for _, w := range b {
-			n += bits.OnesCount64(w)
-		}
-		return n
+	for _, w := range b {
+		n += bits.OnesCount64(w)
 	}
+	return n
+}
+
+// countAnd is the number of bits set in both b and c.
+func (b bitset) countAnd(c bitset) int {
+	n := 0
 	c = c[:len(b)]
 	for i, w := range b {
 		n += bits.OnesCount64(w & c[i])

@@ -770,3 +770,31 @@ func TestMilestoneChain(t *testing.T) {
 		}
 	}
 }
+
+// TestBitsetEach checks that each gives the members of a range in order, for ranges that start
+// and end inside words and on their edges.
+func TestBitsetEach(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 63, 64, 65, 200} {
+		b := newBitset(n)
+		for d := range int32(n) {
+			if r.IntN(3) == 0 {
+				b.add(d)
+			}
+		}
+		for lo := int32(0); lo <= int32(n); lo++ {
+			for hi := lo; hi <= int32(n); hi++ {
+				var want, got []int32
+				for d := lo; d < hi; d++ {
+					if b.has(d) {
+						want = append(want, d)
+					}
+				}
+				b.each(lo, hi, func(d int32) { got = append(got, d) })
+				if !slices.Equal(got, want) {
+					t.Fatalf("n=%d [%d, %d): got %v, want %v", n, lo, hi, got, want)
+				}
+			}
+		}
+	}
+}

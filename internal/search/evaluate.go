@@ -255,21 +255,14 @@ func (ix *Index) match(ctx context.Context, q string, sc *scratch) (*textMatch, 
 	scs := make([]*scratch, shards)
 	tms := make([]*textMatch, shards)
 	errs := make([]error, shards)
-	var wg sync.WaitGroup
 	for i := range shards {
-		s := sc
+		scs[i] = sc
 		if i > 0 {
-			s = getScratch(n)
+			scs[i] = getScratch(n)
 		}
-		s.lo, s.hi = int32(n*i/shards), int32(n*(i+1)/shards)
-		scs[i] = s
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tms[i], errs[i] = ix.textMatch(ctx, q, s)
-		}()
+		scs[i].lo, scs[i].hi = int32(n*i/shards), int32(n*(i+1)/shards)
 	}
-	wg.Wait()
+	parallel(shards, func(i int) { tms[i], errs[i] = ix.textMatch(ctx, q, scs[i]) })
 	sc.lo, sc.hi = 0, int32(n)
 	defer func() {
 		for _, s := range scs[1:] {
@@ -347,11 +340,7 @@ func (ix *Index) jurisdictionUnit(parts []queryPart, codes []string, weight floa
 	// An entry about several jurisdictions is each one's only in part: a glossary term used
 	// in eight countries is not an entry of any of them the way a country's own guideline is.
 	j := jurisdictionScale * weight
-	ix.mem.eachOf(codes, func(d int32) {
-		if u.owns(d) {
-			u.set(d, j/float64(len(ix.mem.docs[d].countries)))
-		}
-	})
+	ix.mem.eachOf(codes, u.lo, u.hi, func(d int32) { u.set(d, j/float64(len(ix.mem.docs[d].countries))) })
 	return u
 }
 
@@ -410,8 +399,9 @@ func (ix *Index) conceptUnit(parts []queryPart, key string, share float64, named
 		for _, l := range nat {
 			ix.addFields(alt, l, 1, tm, true)
 		}
+		of := ix.mem.valueSet("country", c)
 		for _, d := range alt.on {
-			if s := alt.v[d]; s > u.v[d] && ix.mem.docs[d].of([]string{c}) {
+			if s := alt.v[d]; s > u.v[d] && of != nil && of.has(d) {
 				u.set(d, s)
 			}
 		}
@@ -501,11 +491,7 @@ func (ix *Index) addBonuses(q string, parts []queryPart, weights []float64, tota
 			m.mark(bonus, termLeaf(t), 1, fieldTitle, fieldOriginal)
 		}
 		if codes := jurisOf[i]; codes != nil {
-			m.eachOf(codes, func(d int32) {
-				if bonus.owns(d) {
-					bonus.set(d, 1)
-				}
-			})
+			m.eachOf(codes, bonus.lo, bonus.hi, func(d int32) { bonus.set(d, 1) })
 		}
 		add(titleWordsBonus * weights[i] / total)
 		// A word that is the acronym a title gives in parentheses names that entry.

@@ -97,23 +97,14 @@ func (j *jurisdictions) equivalents(c, key string, alts []string) []leaf {
 	return out
 }
 
-// eachOf calls fn for every document of one of codes (a document of two of them, twice).
-func (m *memory) eachOf(codes []string, fn func(d int32)) {
+// eachOf calls fn for every document from lo to hi (excluded) of one of codes (a document of
+// two of them, twice), read off the country facet's bitsets.
+func (m *memory) eachOf(codes []string, lo, hi int32, fn func(d int32)) {
 	for _, c := range codes {
-		for _, d := range m.byCountry[c] {
-			fn(d)
+		if b := m.valueSet("country", c); b != nil {
+			b.each(lo, hi, fn)
 		}
 	}
-}
-
-// of reports whether d belongs to one of codes.
-func (d *docInfo) of(codes []string) bool {
-	for _, c := range d.countries {
-		if slices.Contains(codes, c) {
-			return true
-		}
-	}
-	return false
 }
 
 // guidingQuestions are the workshop's guiding questions as analysed terms, for recognising a

@@ -84,9 +84,7 @@ type docInfo struct {
 	sections  []string
 	anchors   []string
 	prior     float64
-	kind      string
 	question  string // a finding's guiding question
-	dates     int32  // for a milestone, the entry whose event it dates (its first related); else -1
 	countries []string
 	date      string
 	titleSort string
@@ -98,7 +96,7 @@ type docInfo struct {
 // cache on nearly every one.
 type rankInfo struct {
 	prior float64 // see prior
-	dates int32   // docInfo.dates
+	dates int32   // for a milestone, the entry whose event it dates (its first related); else -1
 	kind  rankKind
 }
 
@@ -145,8 +143,6 @@ type memory struct {
 	docs         []docInfo
 	byID         map[string]int32
 	terms        map[string]*termPostings
-	length       [numFields][]float32 // each document's field length, in terms
-	avgLen       [numFields]float64   // the mean length over the documents that have the field
 	lenNorm      [numFields][]float64 // each document's BM25 length normalisation, k1(1 - b + b·len/avgLen)
 	facets       []facetValues        // in the order of Facets
 	rank         []rankInfo           // by document number
@@ -155,7 +151,6 @@ type memory struct {
 	valuesPerDoc float64              // the mean number of facet values of a document
 	counting     counting             // how collect counts facets; countAuto but in tests
 	titles       map[string][]int32   // lower-case title -> documents
-	byCountry    map[string][]int32   // jurisdiction code -> the documents of it
 	acronyms     map[string][]int32   // analysed acronym a title gives in parentheses -> documents
 	// budget is how many more terms, postings and occurrences loading may read (see spend).
 	budget int
@@ -198,7 +193,7 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 	defer r.Close()
 
 	m := &memory{byID: map[string]int32{}, terms: map[string]*termPostings{}, titles: map[string][]int32{},
-		byCountry: map[string][]int32{}, budget: loadBudget(corpus)}
+		budget: loadBudget(corpus)}
 	m.facets = make([]facetValues, len(Facets))
 	for i := range m.facets {
 		m.facets[i].ids = map[string]uint16{}
@@ -232,36 +227,27 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 		docOf[string(iid)] = n
 		m.byID[ext] = n
 		m.docs = append(m.docs, m.newDocInfo(e))
+		m.rank = append(m.rank, rankInfo{prior: prior(e.Status) * kindPrior(e.Kind), dates: -1, kind: rankKindOf(string(e.Kind))})
 		m.titles[m.docs[n].titleSort] = append(m.titles[m.docs[n].titleSort], n)
-		for _, c := range e.Countries {
-			m.byCountry[c] = append(m.byCountry[c], n)
-		}
 		if o := strings.ToLower(e.OriginalTitle); o != "" && o != m.docs[n].titleSort {
 			m.titles[o] = append(m.titles[o], n)
 		}
 	}
 	ids.Close()
 	for n := range m.docs {
-		d := &m.docs[n]
-		e := corpus.Get(d.id)
-		d.dates = -1
+		e := corpus.Get(m.docs[n].id)
 		if e.Kind == content.Milestone && len(e.Related) > 0 {
 			if r, ok := m.byID[e.Related[0]]; ok {
-				d.dates = r
+				m.rank[n].dates = r
 			}
 		}
 		// A technology list names the edition it replaces rather than the old one its
 		// successor: the old edition gives way as a superseded entry does.
 		if e.Supersedes != "" {
 			if old, ok := m.byID[e.Supersedes]; ok {
-				m.docs[old].prior = min(m.docs[old].prior, supersededPrior)
+				m.rank[old].prior = min(m.rank[old].prior, supersededPrior)
 			}
 		}
-	}
-	m.rank = make([]rankInfo, len(m.docs))
-	for n := range m.docs {
-		d := &m.docs[n]
-		m.rank[n] = rankInfo{prior: d.prior, dates: d.dates, kind: rankKindOf(d.kind)}
 	}
 	m.facetOffset = make([]int, len(Facets)+1)
 	for i := range Facets {
@@ -282,29 +268,26 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 	}
 	m.valuesPerDoc = float64(values) / float64(max(len(m.docs), 1))
 	for f := range numFields {
-		m.length[f] = make([]float32, len(m.docs))
-		if err := m.loadField(r, field(f), docOf); err != nil {
+		length := make([]float32, len(m.docs)) // each document's field length, in terms
+		if err := m.loadField(r, field(f), docOf, length); err != nil {
 			return nil, err
 		}
+		// The mean length over the documents that have the field.
 		sum, n := 0.0, 0
-		for _, l := range m.length[f] {
+		for _, l := range length {
 			if l > 0 {
 				sum += float64(l)
 				n++
 			}
 		}
+		avg := 1.0
 		if n > 0 {
-			m.avgLen[f] = sum / float64(n)
-		}
-		avg := m.avgLen[f]
-		if avg == 0 {
-			avg = 1
+			avg = sum / float64(n)
 		}
 		m.lenNorm[f] = make([]float64, len(m.docs))
-		for doc, l := range m.length[f] {
+		for doc, l := range length {
 			m.lenNorm[f][doc] = bm25K1 * (1 - bm25B + bm25B*float64(l)/avg)
 		}
-		m.length[f] = nil // read only while loading
 	}
 	// A term's idf counts the entries that have it anywhere.
 	seen := make([]int, len(m.docs))
@@ -328,8 +311,9 @@ func loadMemory(idx bleve.Index, corpus *content.Corpus) (*memory, error) {
 	return m, nil
 }
 
-// loadField reads every term's postings in one field.
-func (m *memory) loadField(r index.IndexReader, f field, docOf map[string]int32) error {
+// loadField reads every term's postings in one field, and each document's length in it into
+// length.
+func (m *memory) loadField(r index.IndexReader, f field, docOf map[string]int32, length []float32) error {
 	dict, err := r.FieldDict(fieldNames[f])
 	if err != nil {
 		return err
@@ -391,7 +375,7 @@ func (m *memory) loadField(r index.IndexReader, f field, docOf map[string]int32)
 			p.off = append(p.off, uint32(len(p.locs)))
 			// The norm is 1/sqrt(the field's length in terms), all of its values together.
 			if d.Norm > 0 {
-				m.length[f][doc] = float32(math.Round(1 / (d.Norm * d.Norm)))
+				length[doc] = float32(math.Round(1 / (d.Norm * d.Norm)))
 			}
 		}
 		tfr.Close()
@@ -442,8 +426,7 @@ func (p *postingList) sort() {
 func (m *memory) newDocInfo(e *content.Entry) docInfo {
 	d := newDocument(e)
 	di := docInfo{
-		id: e.ID, summary: e.Summary, sections: d.Sections, prior: prior(e.Status) * kindPrior(e.Kind),
-		kind: d.Kind, question: e.Question, countries: e.Countries, date: d.Date, titleSort: d.TitleSort,
+		id: e.ID, summary: e.Summary, sections: d.Sections, question: e.Question, countries: e.Countries, date: d.Date, titleSort: d.TitleSort,
 		facets: make([][]uint16, len(Facets)),
 	}
 	for _, s := range e.Sections {

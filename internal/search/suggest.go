@@ -41,8 +41,8 @@ type suggester struct {
 	pairKey []uint64
 	pairAt  []int32
 	// top holds, for a one-word prefix with a long run of words, the items Suggest gives for
-	// it typed as it is (at most maxSuggest), by their place in items (see precompute).
-	top map[string][]int32
+	// it typed as it is (at most maxSuggest), in order (see precompute).
+	top map[string][]*suggestItem
 }
 
 type suggestItem struct {
@@ -203,9 +203,7 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 	lower := strings.ToLower(strings.TrimSpace(prefix))
 	var items []*suggestItem
 	if top, ok := ix.suggest.top[p[0]]; ok && len(p) == 1 && lower == p[0] {
-		for _, i := range top[:min(limit, len(top))] {
-			items = append(items, &ix.suggest.items[i])
-		}
+		items = top[:min(limit, len(top))]
 	} else {
 		items = ix.suggest.ranked(p, lower, limit)
 	}
@@ -327,21 +325,12 @@ func (sg *suggester) precompute(long int) {
 			break
 		}
 	}
-	lists := make([][]int32, len(prefixes))
-	parallel(len(prefixes), func(k int) {
-		for _, it := range sg.ranked([]string{prefixes[k]}, prefixes[k], maxSuggest) {
-			lists[k] = append(lists[k], int32(it.index(sg)))
-		}
-	})
-	sg.top = make(map[string][]int32, len(prefixes))
+	lists := make([][]*suggestItem, len(prefixes))
+	parallel(len(prefixes), func(k int) { lists[k] = sg.ranked([]string{prefixes[k]}, prefixes[k], maxSuggest) })
+	sg.top = make(map[string][]*suggestItem, len(prefixes))
 	for k, p := range prefixes {
 		sg.top[p] = lists[k]
 	}
-}
-
-// index is its place in sg.items.
-func (it *suggestItem) index(sg *suggester) int {
-	return int(sg.byRank[it.rank])
 }
 
 func compareBool(a, b bool) int {
